@@ -1,0 +1,441 @@
+package dev.autopilot;
+
+import dev.autopilot.internal.MonitorImpl;
+import dev.autopilot.internal.Runtime;
+import dev.autopilot.internal.Settings;
+import dev.autopilot.internal.TaskCatalog;
+import dev.autopilot.spi.Task;
+import dev.autopilot.spi.TaskProvider;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The automation layer of one host application: give it the host's {@link DataSource}, start
+ * it, and it migrates its schema, schedules SQL work in pg_cron, runs Java work on db-scheduler,
+ * and records every execution.
+ *
+ * <pre>{@code
+ * try (Autopilot autopilot = Autopilot.builder(dataSource)
+ *         .task(Task.java("hello", ctx -> log.info("hello")).cron("*&#47;5 * * * *").build())
+ *         .build()
+ *         .start()) {
+ *   autopilot.trigger("hello");
+ *   autopilot.monitor().tasks().forEach(System.out::println);
+ * }
+ * }</pre>
+ *
+ * <p>Two instances on one database cooperate: migrations run once, and every execution runs on
+ * one instance only. Thread-safe. Closing stops the scheduler and waits for running executions
+ * (up to 30 s); pg_cron jobs keep running in the database.
+ */
+public final class Autopilot implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Autopilot.class);
+
+  /** Default number of db-scheduler executor threads. */
+  public static final int DEFAULT_THREADS = 4;
+  /** Default db-scheduler polling interval. */
+  public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(5);
+  /** Default schema of Autopilot's tables. */
+  public static final String DEFAULT_SCHEMA = "autopilot";
+
+  private final Runtime runtime;
+  private final Monitor monitor;
+
+  private Autopilot(Runtime runtime) {
+    this.runtime = runtime;
+    this.monitor = new MonitorImpl(runtime);
+  }
+
+  /**
+   * Starts a builder.
+   *
+   * @param dataSource the host's DataSource (a pool is strongly recommended)
+   * @return a builder
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(dataSource);
+  }
+
+  /**
+   * Migrates the schema and starts the engines. Idempotent: calling it again does nothing.
+   *
+   * @return this, for chaining
+   * @throws AutopilotException when the database cannot be migrated or reached
+   */
+  public Autopilot start() {
+    runtime.start();
+    return this;
+  }
+
+  /** @return true once started, until closed, while the scheduler runs */
+  public boolean alive() {
+    return runtime.alive();
+  }
+
+  /**
+   * Runs a task now, once, whatever its trigger (a disabled task too). The run goes through
+   * db-scheduler, on whichever instance picks it, and appears in job history.
+   *
+   * @param taskName the task's name
+   * @return the execution id of the triggered run, as it appears in job history
+   * @throws UnknownTaskException when no task has this name
+   * @throws AutopilotException when not started
+   */
+  public String trigger(String taskName) {
+    return runtime.trigger(Objects.requireNonNull(taskName, "taskName"), "manual");
+  }
+
+  /** @return the monitoring API over both engines */
+  public Monitor monitor() {
+    return monitor;
+  }
+
+  /** @return the instance name used in logs, job history and db-scheduler's {@code picked_by} */
+  public String instanceName() {
+    return runtime.instanceName();
+  }
+
+  /**
+   * Waits until job history holds every execution finished so far on this instance (history is
+   * written in batches in the background, usually within 200 ms).
+   *
+   * @param timeout how long to wait at most
+   * @return true when flushed in time
+   */
+  public boolean flushHistory(Duration timeout) {
+    return runtime.flushHistory(timeout);
+  }
+
+  /** Stops the scheduler, waiting up to 30 s for running executions, and flushes history. */
+  @Override
+  public void close() {
+    runtime.close();
+  }
+
+  /**
+   * Builds an {@link Autopilot}. Every setter validates its argument at once; {@link #build()}
+   * assembles and validates the task catalog, and logs the effective configuration once.
+   *
+   * <p>Configuration keys (as properties, {@code -D} system properties, or environment variables
+   * {@code AUTOPILOT_...}; explicit setters win, then properties, then the environment):
+   * {@code autopilot.threads}, {@code autopilot.polling-interval}, {@code autopilot.schema},
+   * {@code autopilot.instance-name}, {@code autopilot.zone}, {@code autopilot.discovery},
+   * {@code autopilot.task.NAME.schedule} (cron, or {@code none}), {@code
+   * autopilot.task.NAME.enabled}, {@code autopilot.pack.NAME.enabled}, and per-task keys read by
+   * tasks through {@link dev.autopilot.spi.TaskConfig}.
+   */
+  public static final class Builder {
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final DataSource dataSource;
+    private final Map<String, String> explicit = new LinkedHashMap<>();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private final List<TaskCatalog.Contribution> tasks = new ArrayList<>();
+    private final List<TaskProvider> providers = new ArrayList<>();
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private Map<String, String> environment = System.getenv();
+    private Clock clock = Clock.systemUTC();
+    private ClassLoader classLoader = Autopilot.class.getClassLoader();
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      System.getProperties().forEach((k, v) -> {
+        if (k.toString().startsWith(Settings.PREFIX)) {
+          properties.put(k.toString(), v.toString());
+        }
+      });
+    }
+
+    /**
+     * @param name this instance's name in logs, job history and db-scheduler; default
+     *     {@code host-pid-n}
+     * @return this builder
+     */
+    public Builder instanceName(String name) {
+      if (name == null || name.isBlank() || name.length() > 100) {
+        throw new ConfigurationException(Settings.INSTANCE_NAME, String.valueOf(name), "must be 1-100 characters");
+      }
+      explicit.put(Settings.INSTANCE_NAME, name);
+      return this;
+    }
+
+    /**
+     * @param threads db-scheduler executor threads, at least 1 (default 4)
+     * @return this builder
+     */
+    public Builder threads(int threads) {
+      if (threads < 1) {
+        throw new ConfigurationException(Settings.THREADS, String.valueOf(threads), "must be at least 1");
+      }
+      explicit.put(Settings.THREADS, String.valueOf(threads));
+      return this;
+    }
+
+
+    /**
+     * @param interval how often db-scheduler polls for due executions, at least 10 ms (default 5 s)
+     * @return this builder
+     */
+    public Builder pollingInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 10) {
+        throw new ConfigurationException(Settings.POLLING_INTERVAL, String.valueOf(interval), "must be at least 10 ms");
+      }
+      explicit.put(Settings.POLLING_INTERVAL, interval.toString());
+      return this;
+    }
+
+    /**
+     * @param schema the schema of Autopilot's tables (default {@value Autopilot#DEFAULT_SCHEMA})
+     * @return this builder
+     */
+    public Builder schema(String schema) {
+      explicit.put(Settings.SCHEMA, Settings.validateSchema(Settings.SCHEMA, schema));
+      return this;
+    }
+
+    /**
+     * @param zone the zone cron schedules of db-scheduler tasks are read in (default UTC;
+     *     pg_cron 1.4 always uses GMT)
+     * @return this builder
+     */
+    public Builder zone(ZoneId zone) {
+      explicit.put(Settings.ZONE, Objects.requireNonNull(zone, "zone").getId());
+      return this;
+    }
+
+    /**
+     * @param clock the clock tasks and history use (default UTC system clock)
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Registers a task explicitly.
+     *
+     * @param task the task
+     * @return this builder
+     */
+    public Builder task(Task task) {
+      tasks.add(new TaskCatalog.Contribution(Objects.requireNonNull(task, "task"), "builder"));
+      return this;
+    }
+
+    /**
+     * @param tasks tasks to register explicitly
+     * @return this builder
+     */
+    public Builder tasks(Collection<Task> tasks) {
+      tasks.forEach(this::task);
+      return this;
+    }
+
+    /**
+     * Registers a provider explicitly (in addition to discovered ones).
+     *
+     * @param provider the provider
+     * @return this builder
+     */
+    public Builder taskProvider(TaskProvider provider) {
+      providers.add(Objects.requireNonNull(provider, "provider"));
+      return this;
+    }
+
+    /**
+     * @param discover whether {@link TaskProvider}s are discovered with {@link ServiceLoader}
+     *     (default true; also {@code autopilot.discovery})
+     * @return this builder
+     */
+    public Builder discoverProviders(boolean discover) {
+      explicit.put(Settings.DISCOVERY, String.valueOf(discover));
+      return this;
+    }
+
+    /**
+     * @param loader the class loader providers and SQL migrations are loaded with (default
+     *     Autopilot's own)
+     * @return this builder
+     */
+    public Builder classLoader(ClassLoader loader) {
+      this.classLoader = Objects.requireNonNull(loader, "loader");
+      return this;
+    }
+
+    /**
+     * Overrides a task's schedule, like {@code autopilot.task.NAME.schedule}.
+     *
+     * @param taskName the task
+     * @param cron a 5-field cron expression, or {@code none} to stop it recurring
+     * @return this builder
+     */
+    public Builder schedule(String taskName, String cron) {
+      String key = "autopilot.task." + Objects.requireNonNull(taskName, "taskName") + ".schedule";
+      Objects.requireNonNull(cron, "cron");
+      if (!cron.equalsIgnoreCase("none")) {
+        try {
+          dev.autopilot.internal.Cron.parse(cron);
+        } catch (IllegalArgumentException e) {
+          throw new ConfigurationException(key, cron, "invalid cron expression: " + e.getMessage());
+        }
+      }
+      explicit.put(key, cron);
+      return this;
+    }
+
+    /**
+     * Enables or disables (pauses) a task, like {@code autopilot.task.NAME.enabled}.
+     *
+     * @param taskName the task
+     * @param enabled false to pause it
+     * @return this builder
+     */
+    public Builder enabled(String taskName, boolean enabled) {
+      explicit.put("autopilot.task." + Objects.requireNonNull(taskName, "taskName") + ".enabled", String.valueOf(enabled));
+      return this;
+    }
+
+    /**
+     * Sets one configuration key.
+     *
+     * @param key a key starting with {@code autopilot.}
+     * @param value its value
+     * @return this builder
+     */
+    public Builder property(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      if (!key.startsWith(Settings.PREFIX)) {
+        throw new ConfigurationException(key, value, "configuration keys start with 'autopilot.'");
+      }
+      properties.put(key, value);
+      return this;
+    }
+
+    /**
+     * Takes every {@code autopilot.*} key of these properties; other keys are ignored.
+     *
+     * @param props properties, for example loaded from the host's configuration file
+     * @return this builder
+     */
+    public Builder properties(Properties props) {
+      props.stringPropertyNames().stream().filter(k -> k.startsWith(Settings.PREFIX))
+          .forEach(k -> properties.put(k, props.getProperty(k)));
+      return this;
+    }
+
+    /**
+     * @param env the environment to read {@code AUTOPILOT_*} variables from (default the
+     *     process environment; pass an empty map to ignore it)
+     * @return this builder
+     */
+    public Builder environment(Map<String, String> env) {
+      this.environment = Map.copyOf(env);
+      return this;
+    }
+
+    /**
+     * Registers a service tasks can look up with {@link dev.autopilot.spi.TaskContext#service}.
+     *
+     * @param type the service type
+     * @param service the implementation
+     * @param <T> the service type
+     * @return this builder
+     */
+    public <T> Builder service(Class<T> type, T service) {
+      services.put(Objects.requireNonNull(type, "type"), Objects.requireNonNull(service, "service"));
+      return this;
+    }
+
+    /**
+     * Validates the configuration and assembles the task catalog.
+     *
+     * @return the Autopilot, not started
+     * @throws ConfigurationException naming the setting and value when something is invalid
+     */
+    public Autopilot build() {
+      Settings settings = new Settings(explicit, properties, environment);
+      int threads = settings.getInt(Settings.THREADS, DEFAULT_THREADS, 1);
+      Duration polling = settings.getDuration(Settings.POLLING_INTERVAL, DEFAULT_POLLING_INTERVAL, Duration.ofMillis(10));
+      String schema = Settings.validateSchema(settings.source(Settings.SCHEMA),
+          settings.get(Settings.SCHEMA).orElse(DEFAULT_SCHEMA));
+      ZoneId zone = settings.getZone(Settings.ZONE, ZoneOffset.UTC);
+      String instance = settings.get(Settings.INSTANCE_NAME).orElseGet(Builder::defaultInstanceName);
+      boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
+      String prefix = "[" + instance + "] ";
+
+      List<TaskCatalog.Contribution> all = new ArrayList<>(tasks);
+      for (TaskProvider p : providers) {
+        p.tasks().forEach(t -> all.add(new TaskCatalog.Contribution(t, "provider " + p.name())));
+      }
+      if (discover) {
+        all.addAll(discovered(prefix));
+      } else {
+        log.info("{}TaskProvider discovery is off", prefix);
+      }
+      TaskCatalog catalog = TaskCatalog.build(all, settings);
+      Runtime rt = new Runtime(new Runtime.Config(dataSource, settings, catalog, schema, instance, threads, polling,
+          zone, clock, Map.copyOf(services), classLoader));
+      log.info("{}configured: schema={}, threads={}, polling-interval={}, zone={}, tasks={} ({} enabled), discovery={}",
+          prefix, schema, threads, polling, zone, catalog.size(),
+          catalog.entries().stream().filter(TaskCatalog.Entry::enabled).count(), discover);
+      return new Autopilot(rt);
+    }
+
+    private List<TaskCatalog.Contribution> discovered(String prefix) {
+      List<TaskCatalog.Contribution> out = new ArrayList<>();
+      Iterator<TaskProvider> it = ServiceLoader.load(TaskProvider.class, classLoader).iterator();
+      while (true) {
+        TaskProvider p;
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          p = it.next();
+        } catch (ServiceConfigurationError e) {
+          log.error("{}a TaskProvider could not be loaded and is skipped: {}", prefix, e.getMessage());
+          continue;
+        }
+        try {
+          List<Task> provided = p.tasks();
+          log.info("{}discovered TaskProvider {} with {} task(s)", prefix, p.name(), provided.size());
+          provided.forEach(t -> out.add(new TaskCatalog.Contribution(t, "discovered provider " + p.name())));
+        } catch (RuntimeException e) {
+          log.error("{}TaskProvider {} failed and is skipped: {}", prefix, p.name(), e.toString());
+        }
+      }
+      return out;
+    }
+
+    private static String defaultInstanceName() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (Exception e) {
+        host = "localhost";
+      }
+      String pid = ManagementFactory.getRuntimeMXBean().getName().split("@")[0];
+      return host + "-" + pid + "-" + INSTANCES.incrementAndGet();
+    }
+  }
+}

@@ -1,0 +1,29 @@
+package dev.autopilot;
+
+import java.util.List;
+import java.util.Optional;
+
+/** One view of what ran, what failed and what is next, over both engines. Thread-safe. */
+public interface Monitor {
+
+  /**
+   * Jobs matching a query: scheduled and running ones from the engines, finished ones from job
+   * history.
+   *
+   * @param query states, task, limit and order
+   * @return the jobs, ordered as asked
+   */
+  List<JobRecord> jobs(JobQuery query);
+
+  /** @return every task of the catalog with engine, schedule, next and last run, by name */
+  List<TaskStatus> tasks();
+
+  /**
+   * @param name a task name
+   * @return the task's status, if the task exists
+   */
+  Optional<TaskStatus> task(String name);
+
+  /** @return health now */
+  Health health();
+}

@@ -1,0 +1,320 @@
+package dev.autopilot.internal;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerName;
+import com.github.kagkarlsson.scheduler.task.CompletionHandler;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionContext;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import com.github.kagkarlsson.scheduler.task.FailureHandler;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.CustomTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import dev.autopilot.AutopilotException;
+import dev.autopilot.spi.RetryPolicy;
+import dev.autopilot.spi.Task;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running Autopilot: migrations, the db-scheduler engine, history. */
+public final class Runtime implements AutoCloseable {
+
+  public static final String RECURRING = "recurring";
+  private static final Logger log = LoggerFactory.getLogger(Runtime.class);
+
+  /** What the builder resolved. */
+  public record Config(
+      DataSource dataSource,
+      Settings settings,
+      TaskCatalog catalog,
+      String schema,
+      String instanceName,
+      int threads,
+      Duration pollingInterval,
+      ZoneId zone,
+      Clock clock,
+      Map<Class<?>, Object> services,
+      ClassLoader classLoader) {}
+
+  private final Config cfg;
+  private final Jdbc jdbc;
+  private final String logPrefix;
+  private final JobListener listener;
+  private final ProgressStore progress;
+  private HistoryWriter history;
+  private Scheduler scheduler;
+  private volatile boolean closing;
+  private volatile boolean started;
+  private int schemaVersion;
+
+  public Runtime(Config cfg) {
+    this.cfg = cfg;
+    this.jdbc = new Jdbc(cfg.dataSource());
+    this.logPrefix = "[" + cfg.instanceName() + "] ";
+    this.listener = new JobListener(this);
+    this.progress = new ProgressStore(jdbc, cfg.schema(), cfg.instanceName());
+  }
+
+  public synchronized void start() {
+    if (started) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    Migrator.Result m = new Migrator(cfg.dataSource(), cfg.schema(), cfg.classLoader(), logPrefix).migrate();
+    schemaVersion = m.current();
+    history = new HistoryWriter(cfg.dataSource(), cfg.schema(), logPrefix, 200, "autopilot-history-" + cfg.instanceName());
+    List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>();
+    List<CustomTask<Void>> startTasks = new ArrayList<>();
+    for (TaskCatalog.Entry e : cfg.catalog().entries()) {
+      CustomTask<Void> t = dbTask(e);
+      if (e.enabled() && e.cron() != null) {
+        startTasks.add(t); // db-scheduler adds start tasks to the known tasks itself
+      } else {
+        known.add(t);
+      }
+    }
+    removeDisabledRecurring();
+    scheduler = Scheduler.create(cfg.dataSource(), known)
+        .startTasks(startTasks)
+        .tableName(Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks")
+        .threads(cfg.threads())
+        .pollingInterval(cfg.pollingInterval())
+        .schedulerName(new SchedulerName.Fixed(cfg.instanceName()))
+        .enablePriority()
+        .enableImmediateExecution()
+        .addSchedulerListener(listener)
+        .clock(() -> cfg.clock().instant())
+        .heartbeatInterval(Duration.ofSeconds(30))
+        .shutdownMaxWait(Duration.ofSeconds(30))
+        .build();
+    scheduler.start();
+    started = true;
+    log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}", logPrefix,
+        (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(), cfg.schema(), schemaVersion,
+        cfg.threads(), cfg.pollingInterval());
+  }
+
+  private void removeDisabledRecurring() {
+    for (TaskCatalog.Entry e : cfg.catalog().entries()) {
+      if (!e.enabled() || e.cron() == null) {
+        int n = jdbc.update("DELETE FROM " + Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks"
+            + " WHERE task_name = ? AND task_instance = ? AND NOT picked", ps -> {
+              ps.setString(1, e.name());
+              ps.setString(2, RECURRING);
+            });
+        if (n > 0) {
+          log.info("{}task {} is {}: removed its recurring execution", logPrefix, e.name(),
+              e.enabled() ? "no longer recurring" : "disabled");
+        }
+      }
+    }
+  }
+
+  private CustomTask<Void> dbTask(TaskCatalog.Entry e) {
+    Task task = e.task();
+    CronSchedule schedule = e.cron() == null ? null : new CronSchedule(e.cron(), cfg.zone());
+    Tasks.TaskBuilder<Void> b = Tasks.custom(task.name(), Void.class)
+        .onFailure(new RetryHandler(task.retryPolicy(), schedule))
+        .onDeadExecutionRevive();
+    if (schedule != null) {
+      b.scheduleOnStartup(RECURRING, null, schedule);
+    }
+    return b.execute((TaskInstance<Void> instance, ExecutionContext ctx) -> {
+      run(task, ctx.getExecution());
+      if (schedule != null && RECURRING.equals(instance.getId())) {
+        return new CompletionHandler.OnCompleteReschedule<>(schedule);
+      }
+      return new CompletionHandler.OnCompleteRemove<>();
+    });
+  }
+
+  private void run(Task task, Execution execution) {
+    RunContext ctx = new RunContext(this, task.name(), execution.getId(), execution.consecutiveFailures + 1,
+        () -> closing);
+    try {
+      if (task.kind() == Task.Kind.JAVA) {
+        task.body().orElseThrow().run(ctx);
+      } else {
+        runSql(task);
+      }
+    } catch (RuntimeException | Error ex) {
+      throw ex;
+    } catch (Exception ex) {
+      throw new TaskFailedException(task.name(), ex);
+    } finally {
+      if (ctx.skipReason() != null) {
+        listener.skipped(execution, ctx.skipReason());
+      }
+    }
+  }
+
+  void runSql(Task task) throws SQLException {
+    String sql = task.sql().orElseThrow().replace("${schema}", Jdbc.quoteIdent(cfg.schema()));
+    try (Connection c = cfg.dataSource().getConnection()) {
+      c.setAutoCommit(true);
+      try (Statement s = c.createStatement()) {
+        s.execute(sql);
+      }
+    }
+  }
+
+  /** Retries with the task's policy; a recurring task never retries past its next slot. */
+  private final class RetryHandler implements FailureHandler<Void> {
+    private final RetryPolicy policy;
+    private final CronSchedule schedule;
+
+    RetryHandler(RetryPolicy policy, CronSchedule schedule) {
+      this.policy = policy;
+      this.schedule = schedule;
+    }
+
+    @Override
+    public void onFailure(ExecutionComplete ec, ExecutionOperations<Void> ops) {
+      Execution e = ec.getExecution();
+      int attempt = e.consecutiveFailures + 1;
+      Instant now = ec.getTimeDone();
+      boolean recurring = schedule != null && RECURRING.equals(e.getId());
+      Instant nextSlot = recurring ? schedule.next(now) : null;
+      if (policy.shouldRetry(attempt)) {
+        Instant retryAt = now.plus(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()));
+        if (nextSlot == null || retryAt.isBefore(nextSlot)) {
+          listener.decided(e, "retrying");
+          log.warn("{}task {} attempt {} failed; retrying at {}", logPrefix, e.getTaskName(), attempt, retryAt);
+          ops.reschedule(ec, retryAt);
+          return;
+        }
+      }
+      listener.decided(e, "failed");
+      log.error("{}task {} failed after {} attempt(s): {}", logPrefix, e.getTaskName(), attempt,
+          ec.getCause().map(Throwable::toString).orElse("?"));
+      if (recurring) {
+        // a fresh execution resets the attempt count for the next slot
+        ops.removeAndScheduleNew(scheduledRecurring(e.getTaskName(), nextSlot));
+      } else {
+        ops.remove();
+      }
+    }
+  }
+
+  private com.github.kagkarlsson.scheduler.task.SchedulableInstance<Void> scheduledRecurring(String task, Instant at) {
+    return com.github.kagkarlsson.scheduler.task.SchedulableInstance.of(new TaskInstance<>(task, RECURRING), at);
+  }
+
+  /**
+   * Runs a task now, once, through db-scheduler, whatever its trigger.
+   *
+   * @return the execution id
+   */
+  public String trigger(String taskName, String prefix) {
+    TaskCatalog.Entry e = cfg.catalog().get(taskName);
+    requireStarted();
+    String id = prefix + "-" + UUID.randomUUID();
+    scheduler.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
+    scheduler.triggerCheckForDueExecutions();
+    return id;
+  }
+
+  private void requireStarted() {
+    if (!started || closing) {
+      throw new AutopilotException(logPrefix + "not started (call start() first)");
+    }
+  }
+
+  /** The engine of SQL tasks: pg_cron support arrives with the pg_cron engine; until then db-scheduler. */
+  public EngineChoice sqlEngine() {
+    return new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "pg_cron engine not enabled");
+  }
+
+  public EngineChoice engineOf(TaskCatalog.Entry e) {
+    return e.task().kind() == Task.Kind.SQL ? sqlEngine() : new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "");
+  }
+
+  public boolean alive() {
+    return started && !closing && scheduler != null
+        && scheduler.getSchedulerState().isStarted() && !scheduler.getSchedulerState().isShuttingDown();
+  }
+
+  public boolean flushHistory(Duration timeout) {
+    return history == null || history.flush(timeout.toMillis());
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!started || closing) {
+      return;
+    }
+    closing = true;
+    try {
+      scheduler.stop();
+    } finally {
+      history.close();
+      log.info("{}stopped", logPrefix);
+    }
+  }
+
+  public DataSource dataSource() {
+    return cfg.dataSource();
+  }
+
+  public String schema() {
+    return cfg.schema();
+  }
+
+  public Clock clock() {
+    return cfg.clock();
+  }
+
+  public ZoneId zone() {
+    return cfg.zone();
+  }
+
+  public Settings settings() {
+    return cfg.settings();
+  }
+
+  public Jdbc jdbc() {
+    return jdbc;
+  }
+
+  public TaskCatalog catalog() {
+    return cfg.catalog();
+  }
+
+  public String instanceName() {
+    return cfg.instanceName();
+  }
+
+  public Map<Class<?>, Object> services() {
+    return cfg.services();
+  }
+
+  public int schemaVersion() {
+    return schemaVersion;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  HistoryWriter history() {
+    return history;
+  }
+
+  ProgressStore progress() {
+    return progress;
+  }
+}

@@ -1,0 +1,229 @@
+package dev.autopilot.spi;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One unit of automation: a unique name, a {@link Trigger}, a {@link RetryPolicy}, and either
+ * Java code or a SQL command.
+ *
+ * <pre>{@code
+ * Task report = Task.java("nightly-report", ctx -> writeReport(ctx.dataSource()))
+ *     .trigger(Trigger.cron("0 2 * * *"))
+ *     .retry(RetryPolicy.exponential(3, Duration.ofMinutes(1)))
+ *     .description("Writes the nightly report")
+ *     .build();
+ *
+ * Task purge = Task.sql("purge-sessions", "DELETE FROM sessions WHERE expires_at < now()")
+ *     .trigger(Trigger.cron("*&#47;15 * * * *"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>A SQL task's command is one statement. Autopilot schedules it inside the database with
+ * pg_cron where pg_cron is usable and otherwise runs the same statement through db-scheduler. A
+ * Java task always runs through db-scheduler. Instances are immutable.
+ */
+public final class Task {
+
+  /** What a task's body is. */
+  public enum Kind {
+    /** Java code run in the host JVM. */
+    JAVA,
+    /** One SQL statement, run by pg_cron or, as a fallback, by db-scheduler. */
+    SQL
+  }
+
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+
+  private final String name;
+  private final Kind kind;
+  private final JavaTask body;
+  private final String sql;
+  private final Trigger trigger;
+  private final RetryPolicy retryPolicy;
+  private final String description;
+  private final String pack;
+
+  private Task(Builder b) {
+    this.name = b.name;
+    this.kind = b.kind;
+    this.body = b.body;
+    this.sql = b.sql;
+    this.trigger = b.trigger;
+    this.retryPolicy = b.retryPolicy;
+    this.description = b.description;
+    this.pack = b.pack;
+  }
+
+  /**
+   * Starts a Java task.
+   *
+   * @param name unique name: lower-case letters, digits, {@code . _ -}, at most 63 characters
+   * @param body the code to run
+   * @return a builder; the default trigger is {@link Trigger#manual()}
+   */
+  public static Builder java(String name, JavaTask body) {
+    return new Builder(name, Kind.JAVA, Objects.requireNonNull(body, "body"), null);
+  }
+
+  /**
+   * Starts a SQL task.
+   *
+   * @param name unique name: lower-case letters, digits, {@code . _ -}, at most 63 characters
+   * @param sql one SQL statement, for example {@code CALL autopilot.task_assignment()}; the
+   *     placeholder {@code ${schema}} is replaced with Autopilot's (quoted) schema name
+   * @return a builder; the default trigger is {@link Trigger#manual()}
+   */
+  public static Builder sql(String name, String sql) {
+    Objects.requireNonNull(sql, "sql");
+    if (sql.isBlank()) {
+      throw new IllegalArgumentException("task '" + name + "': SQL command must not be blank");
+    }
+    return new Builder(name, Kind.SQL, null, sql.trim());
+  }
+
+  /** @return the unique task name */
+  public String name() {
+    return name;
+  }
+
+  /** @return whether this is a Java or a SQL task */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** @return the Java body, present for {@link Kind#JAVA} tasks */
+  public Optional<JavaTask> body() {
+    return Optional.ofNullable(body);
+  }
+
+  /** @return the SQL command, present for {@link Kind#SQL} tasks */
+  public Optional<String> sql() {
+    return Optional.ofNullable(sql);
+  }
+
+  /** @return when the task runs */
+  public Trigger trigger() {
+    return trigger;
+  }
+
+  /** @return how failures are retried */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
+  }
+
+  /** @return a one-line human description, possibly empty */
+  public String description() {
+    return description;
+  }
+
+  /** @return the pack (group of tasks enabled or disabled together) this task belongs to */
+  public String pack() {
+    return pack;
+  }
+
+  /**
+   * A copy of this task with another trigger (used for configuration overrides).
+   *
+   * @param trigger the new trigger
+   * @return the copy
+   */
+  public Task withTrigger(Trigger trigger) {
+    return toBuilder().trigger(trigger).build();
+  }
+
+  private Builder toBuilder() {
+    Builder b = new Builder(name, kind, body, sql);
+    b.trigger = trigger;
+    b.retryPolicy = retryPolicy;
+    b.description = description;
+    b.pack = pack;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "Task{" + name + ", " + kind + ", " + trigger + '}';
+  }
+
+  /** Builds a {@link Task}; every setter validates its argument. */
+  public static final class Builder {
+    private final String name;
+    private final Kind kind;
+    private final JavaTask body;
+    private final String sql;
+    private Trigger trigger = Trigger.manual();
+    private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
+    private String description = "";
+    private String pack = "custom";
+
+    private Builder(String name, Kind kind, JavaTask body, String sql) {
+      Objects.requireNonNull(name, "task name");
+      if (!NAME.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "task name '" + name + "' is invalid: use lower-case letters, digits, '.', '_' or '-',"
+                + " starting with a letter or digit, at most 63 characters");
+      }
+      this.name = name;
+      this.kind = kind;
+      this.body = body;
+      this.sql = sql;
+    }
+
+    /**
+     * @param trigger when the task runs
+     * @return this builder
+     */
+    public Builder trigger(Trigger trigger) {
+      this.trigger = Objects.requireNonNull(trigger, "trigger");
+      return this;
+    }
+
+    /**
+     * Shorthand for {@code trigger(Trigger.cron(expression))}.
+     *
+     * @param expression a 5-field cron expression
+     * @return this builder
+     */
+    public Builder cron(String expression) {
+      return trigger(Trigger.cron(expression));
+    }
+
+    /**
+     * @param retryPolicy how failures are retried
+     * @return this builder
+     */
+    public Builder retry(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+      return this;
+    }
+
+    /**
+     * @param description a one-line human description
+     * @return this builder
+     */
+    public Builder description(String description) {
+      this.description = Objects.requireNonNull(description, "description");
+      return this;
+    }
+
+    /**
+     * @param pack the pack name this task belongs to (default {@code custom})
+     * @return this builder
+     */
+    public Builder pack(String pack) {
+      Objects.requireNonNull(pack, "pack");
+      if (pack.isBlank()) {
+        throw new IllegalArgumentException("task '" + name + "': pack must not be blank");
+      }
+      this.pack = pack;
+      return this;
+    }
+
+    /** @return the immutable task */
+    public Task build() {
+      return new Task(this);
+    }
+  }
+}
