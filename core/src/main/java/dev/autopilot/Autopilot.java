@@ -232,6 +232,16 @@ public final class Autopilot implements AutoCloseable {
     }
 
     /**
+     * @param enabled whether the built-in task packs of TASKS.md are registered (default true;
+     *     also {@code autopilot.built-in-tasks}); false leaves only the host's own tasks
+     * @return this builder
+     */
+    public Builder builtInTasks(boolean enabled) {
+      explicit.put(Settings.BUILT_IN_TASKS, String.valueOf(enabled));
+      return this;
+    }
+
+    /**
      * Registers a task explicitly.
      *
      * @param task the task
@@ -384,7 +394,14 @@ public final class Autopilot implements AutoCloseable {
       boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
       String prefix = "[" + instance + "] ";
 
-      List<TaskCatalog.Contribution> all = new ArrayList<>(tasks);
+      List<TaskCatalog.Contribution> all = new ArrayList<>();
+      if (settings.getBoolean(Settings.BUILT_IN_TASKS, true)) {
+        dev.autopilot.internal.Pack.Context pc = new dev.autopilot.internal.Pack.Context(settings, schema, Map.copyOf(services));
+        for (dev.autopilot.internal.Pack pack : dev.autopilot.internal.Packs.all()) {
+          pack.tasks(pc).forEach(t -> all.add(new TaskCatalog.Contribution(t, "built-in pack " + pack.name())));
+        }
+      }
+      all.addAll(tasks);
       for (TaskProvider p : providers) {
         p.tasks().forEach(t -> all.add(new TaskCatalog.Contribution(t, "provider " + p.name())));
       }

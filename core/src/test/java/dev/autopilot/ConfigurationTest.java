@@ -18,7 +18,7 @@ class ConfigurationTest {
   private final DataSource ds = new PGSimpleDataSource();
 
   private Autopilot.Builder builder() {
-    return Autopilot.builder(ds).environment(Map.of()).discoverProviders(false)
+    return Autopilot.builder(ds).environment(Map.of()).discoverProviders(false).builtInTasks(false)
         .task(Task.java("report", ctx -> {}).cron("0 2 * * *").build());
   }
 

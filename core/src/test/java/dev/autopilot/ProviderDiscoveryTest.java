@@ -80,7 +80,7 @@ class ProviderDiscoveryTest {
       s.execute("CREATE TABLE public.greetings(text text)");
     }
     ClassLoader loader = jarFirst(providerJar(dir));
-    try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("discovery").environment(Map.of())
+    try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("discovery").environment(Map.of()).builtInTasks(false).builtInTasks(false)
         .classLoader(loader).pollingInterval(Duration.ofMillis(100)).build().start()) {
       TaskStatus st = ap.monitor().task("greeting").orElseThrow();
       assertEquals("says hello", st.description());
@@ -93,7 +93,7 @@ class ProviderDiscoveryTest {
   @Test
   void discoveryCanBeSwitchedOff(TestDatabase db, @TempDir Path dir) throws Exception {
     ClassLoader loader = jarFirst(providerJar(dir));
-    try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("nodiscovery").environment(Map.of())
+    try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("nodiscovery").environment(Map.of()).builtInTasks(false).builtInTasks(false)
         .classLoader(loader).discoverProviders(false).build().start()) {
       assertTrue(ap.monitor().task("greeting").isEmpty());
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SchedulingTest {
 
   static Autopilot.Builder builder(TestDatabase db, String schema) {
-    return Autopilot.builder(db.dataSource()).schema(schema).environment(Map.of()).discoverProviders(false)
+    return Autopilot.builder(db.dataSource()).schema(schema).environment(Map.of()).discoverProviders(false).builtInTasks(false)
         .pollingInterval(Duration.ofMillis(100)).threads(2);
   }
 

@@ -54,7 +54,7 @@ class TwoInstancesTest {
         } catch (InterruptedException e) {
           throw new IllegalStateException(e);
         }
-        return Autopilot.builder(ds).schema("twice").environment(Map.of()).discoverProviders(false)
+        return Autopilot.builder(ds).schema("twice").environment(Map.of()).discoverProviders(false).builtInTasks(false)
             .instanceName("node-" + tag).pollingInterval(Duration.ofMillis(100)).threads(3)
             .property("autopilot.instance-tag", tag)
             .task(recorder(ds, "every-second", "@every 1s"))

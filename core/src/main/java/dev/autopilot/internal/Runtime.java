@@ -57,6 +57,9 @@ public final class Runtime implements AutoCloseable {
   private final ProgressStore progress;
   private HistoryWriter history;
   private Scheduler scheduler;
+  private final java.util.List<Extension> extensions;
+  private volatile EngineChoice sqlEngine =
+      new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "pg_cron engine not enabled");
   private volatile boolean closing;
   private volatile boolean started;
   private int schemaVersion;
@@ -67,6 +70,7 @@ public final class Runtime implements AutoCloseable {
     this.logPrefix = "[" + cfg.instanceName() + "] ";
     this.listener = new JobListener(this);
     this.progress = new ProgressStore(jdbc, cfg.schema(), cfg.instanceName());
+    this.extensions = Extensions.create(this);
   }
 
   public synchronized void start() {
@@ -77,11 +81,14 @@ public final class Runtime implements AutoCloseable {
     Migrator.Result m = new Migrator(cfg.dataSource(), cfg.schema(), cfg.classLoader(), logPrefix).migrate();
     schemaVersion = m.current();
     history = new HistoryWriter(cfg.dataSource(), cfg.schema(), logPrefix, 200, "autopilot-history-" + cfg.instanceName());
+    for (Extension x : extensions) {
+      x.beforeScheduler(this);
+    }
     List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>();
     List<CustomTask<Void>> startTasks = new ArrayList<>();
     for (TaskCatalog.Entry e : cfg.catalog().entries()) {
       CustomTask<Void> t = dbTask(e);
-      if (e.enabled() && e.cron() != null) {
+      if (e.enabled() && e.cron() != null && engineOf(e).engine() == dev.autopilot.Engine.DB_SCHEDULER) {
         startTasks.add(t); // db-scheduler adds start tasks to the known tasks itself
       } else {
         known.add(t);
@@ -103,6 +110,9 @@ public final class Runtime implements AutoCloseable {
         .build();
     scheduler.start();
     started = true;
+    for (Extension x : extensions) {
+      x.afterStart(this);
+    }
     log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}", logPrefix,
         (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(), cfg.schema(), schemaVersion,
         cfg.threads(), cfg.pollingInterval());
@@ -110,7 +120,7 @@ public final class Runtime implements AutoCloseable {
 
   private void removeDisabledRecurring() {
     for (TaskCatalog.Entry e : cfg.catalog().entries()) {
-      if (!e.enabled() || e.cron() == null) {
+      if (!e.enabled() || e.cron() == null || engineOf(e).engine() != dev.autopilot.Engine.DB_SCHEDULER) {
         int n = jdbc.update("DELETE FROM " + Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks"
             + " WHERE task_name = ? AND task_instance = ? AND NOT picked", ps -> {
               ps.setString(1, e.name());
@@ -234,13 +244,25 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  /** The engine of SQL tasks: pg_cron support arrives with the pg_cron engine; until then db-scheduler. */
+  /** The engine of SQL tasks, decided by an extension before the scheduler starts. */
   public EngineChoice sqlEngine() {
-    return new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "pg_cron engine not enabled");
+    return sqlEngine;
   }
 
+  /** Called by the pg_cron engine extension once it knows whether pg_cron is usable. */
+  public void setSqlEngine(EngineChoice choice) {
+    this.sqlEngine = choice;
+  }
+
+  /** Java tasks and interval schedules always run on db-scheduler; SQL tasks where decided. */
   public EngineChoice engineOf(TaskCatalog.Entry e) {
-    return e.task().kind() == Task.Kind.SQL ? sqlEngine() : new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "");
+    if (e.task().kind() != Task.Kind.SQL) {
+      return new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "java task");
+    }
+    if (e.cron() != null && e.cron().isInterval()) {
+      return new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "interval schedule (pg_cron has minute granularity)");
+    }
+    return sqlEngine;
   }
 
   public boolean alive() {
@@ -258,6 +280,13 @@ public final class Runtime implements AutoCloseable {
       return;
     }
     closing = true;
+    for (int i = extensions.size() - 1; i >= 0; i--) {
+      try {
+        extensions.get(i).close();
+      } catch (Exception e) {
+        log.warn("{}closing {} failed: {}", logPrefix, extensions.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
     try {
       scheduler.stop();
     } finally {
@@ -308,6 +337,19 @@ public final class Runtime implements AutoCloseable {
 
   public Scheduler scheduler() {
     return scheduler;
+  }
+
+  public String logPrefix() {
+    return logPrefix;
+  }
+
+  public boolean isClosing() {
+    return closing;
+  }
+
+  /** Records a finished execution in job history (batched, in the background). */
+  public void recordHistory(HistoryRow row) {
+    history.record(row);
   }
 
   HistoryWriter history() {

@@ -1,0 +1,14 @@
+package dev.autopilot.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every built-in pack. */
+public final class Packs {
+  private Packs() {}
+
+  public static List<Pack> all() {
+    List<Pack> packs = new ArrayList<>();
+    return packs;
+  }
+}
