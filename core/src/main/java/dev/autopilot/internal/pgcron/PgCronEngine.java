@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * reachable, so the SQL does not run twice), {@code required} (start fails when pg_cron is not
  * usable). How the cron database is reached: see {@link CronConnector}.
  *
- * <p>Jobs are named {@code autopilot:<schema>:<database>:<task>}, are created with {@code
+ * <p>Jobs are named {@code autopilot:<hash of schema and database>:<task>} (see {@link
+ * Reconciler#prefix}; the job's database column names the database), are created with {@code
  * cron.schedule_in_database} (so pg_cron may live in another database of the cluster) and run as
  * the application's user when the cron connection is a superuser's, else as the cron connection's
  * user. pg_cron 1.4 reads schedules in GMT whatever {@code autopilot.zone} says.
@@ -87,7 +88,7 @@ public final class PgCronEngine implements Extension {
       }
       log.info("{}pg_cron jobs reconciled: {} created, {} updated, {} removed, {} unchanged", rt.logPrefix(),
           r.created(), r.updated(), r.removed(), r.unchanged());
-      importer = new RunImporter(rt, cron, prefix);
+      importer = new RunImporter(rt, cron, prefix, taskNamesByJob(prefix));
     } catch (Probe.Unusable | SQLException e) {
       String why = e instanceof SQLException ? "pg_cron reconcile failed: " + e.getMessage() : e.getMessage();
       if (mode.equals("required")) {
@@ -102,10 +103,16 @@ public final class PgCronEngine implements Extension {
     List<Reconciler.Job> out = new ArrayList<>();
     for (TaskCatalog.Entry e : rt.catalog().entries()) {
       if (e.enabled() && e.cron() != null && rt.engineOf(e).engine() == Engine.PG_CRON) {
-        out.add(new Reconciler.Job(prefix + e.name(), e.cron().expression(),
+        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(),
             Runtime.expandSql(e.task().sql().orElseThrow(), rt.schema())));
       }
     }
+    return out;
+  }
+
+  private java.util.Map<String, String> taskNamesByJob(String prefix) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    rt.catalog().entries().forEach(e -> out.put(Reconciler.jobName(prefix, e.name()), e.name()));
     return out;
   }
 

@@ -14,8 +14,8 @@ import java.util.zip.CRC32;
 
 /**
  * Makes the jobs Autopilot owns in {@code cron.job} match the wanted set. Owned jobs are the ones
- * whose name starts with the prefix {@code autopilot:<schema>:<database>:}; no other job is read
- * or written. Runs in one transaction under an advisory lock, so instances starting together
+ * whose name starts with the prefix of this schema and database ({@link #prefix}); no other job is
+ * read or written. Runs in one transaction under an advisory lock, so instances starting together
  * reconcile one after the other, and the second finds nothing to do.
  */
 final class Reconciler {
@@ -35,8 +35,32 @@ final class Reconciler {
 
   private Reconciler() {}
 
+  /**
+   * The owner prefix of one schema in one database: {@code autopilot:<hash>:}, where hash is 8 hex
+   * digits of CRC32(schema, database). {@code cron.job.jobname} is of type {@code name} (63 bytes
+   * at most), too short for schema and database names themselves.
+   */
   static String prefix(String schema, String database) {
-    return "autopilot:" + schema + ":" + database + ":";
+    return "autopilot:" + crcHex(schema + "\u0000" + database) + ":";
+  }
+
+  /** @return the job name of a task: the prefix and the task name, shortened with a hash past 63 bytes */
+  static String jobName(String prefix, String task) {
+    String full = prefix + task;
+    if (full.getBytes(StandardCharsets.UTF_8).length <= 63) {
+      return full;
+    }
+    String head = task;
+    while ((prefix + head).getBytes(StandardCharsets.UTF_8).length > 63 - 9) {
+      head = head.substring(0, head.length() - 1);
+    }
+    return prefix + head + "~" + crcHex(task);
+  }
+
+  private static String crcHex(String s) {
+    CRC32 crc = new CRC32();
+    crc.update(s.getBytes(StandardCharsets.UTF_8));
+    return String.format("%08x", crc.getValue());
   }
 
   static Result reconcile(Connection c, String prefix, List<Job> wanted, String database, String username)

@@ -30,8 +30,10 @@ final class RunImporter {
   private final CronConnector cron;
   private final String prefix;
   private final String q;
+  private final java.util.Map<String, String> tasksByJob;
 
-  RunImporter(Runtime rt, CronConnector cron, String prefix) {
+  RunImporter(Runtime rt, CronConnector cron, String prefix, java.util.Map<String, String> tasksByJob) {
+    this.tasksByJob = tasksByJob;
     this.rt = rt;
     this.cron = cron;
     this.prefix = prefix;
@@ -47,14 +49,13 @@ final class RunImporter {
       long from = wm;
       List<Run> runs;
       try (Connection c = cron.connect()) {
-        runs = Jdbc.query(c, "SELECT d.runid, substr(j.jobname, ?), d.status, d.return_message, d.start_time, d.end_time"
+        runs = Jdbc.query(c, "SELECT d.runid, j.jobname, d.status, d.return_message, d.start_time, d.end_time"
             + " FROM cron.job_run_details d JOIN cron.job j ON j.jobid = d.jobid"
             + " WHERE left(j.jobname, ?) = ? AND d.runid >= ? ORDER BY d.runid LIMIT " + PAGE, ps -> {
-              ps.setInt(1, prefix.length() + 1);
-              ps.setInt(2, prefix.length());
-              ps.setString(3, prefix);
-              ps.setLong(4, from);
-            }, rs -> new Run(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+              ps.setInt(1, prefix.length());
+              ps.setString(2, prefix);
+              ps.setLong(3, from);
+            }, rs -> new Run(rs.getLong(1), taskOf(rs.getString(2)), rs.getString(3), rs.getString(4),
                 instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6))));
       }
       if (runs.isEmpty()) {
@@ -153,6 +154,11 @@ final class RunImporter {
             ps.setDouble(3, retention.toSeconds());
           });
     }
+  }
+
+  /** Job name to task name; a job of a task no longer in the catalog keeps its name's tail. */
+  private String taskOf(String jobName) {
+    return tasksByJob.getOrDefault(jobName, jobName.substring(prefix.length()));
   }
 
   private static Instant instant(Timestamp t) {
