@@ -56,7 +56,17 @@ public final class PgCronEngine implements Extension {
     if (!List.of("auto", "off", "required").contains(mode)) {
       throw new ConfigurationException(s.source(Settings.PG_CRON), mode, "expected auto, off or required");
     }
-    Probe.App app = rt.jdbc().withConnection(Probe::app);
+    Probe.App app;
+    try {
+      app = rt.jdbc().withConnection(Probe::app);
+    } catch (Probe.Unusable e) {
+      if (mode.equals("required")) {
+        throw new ConfigurationException(s.source(Settings.PG_CRON), mode, e.getMessage());
+      }
+      choose(Engine.DB_SCHEDULER, mode.equals("off") ? "pg_cron disabled by " + s.source(Settings.PG_CRON) + "=off"
+          : e.getMessage());
+      return;
+    }
     if (mode.equals("off")) {
       choose(Engine.DB_SCHEDULER, "pg_cron disabled by " + s.source(Settings.PG_CRON) + "=off");
       removeOwnedJobs(app);

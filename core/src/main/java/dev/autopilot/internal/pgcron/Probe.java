@@ -14,15 +14,43 @@ final class Probe {
   /** Facts about the app database, read before the cron database is reached. */
   record App(String database, String user, String cronDatabase) {}
 
-  /** @return the app's facts; cronDatabase is null when pg_cron is not preloaded */
+  /**
+   * @return the app's facts; cronDatabase is null when pg_cron is not preloaded. {@code
+   *     cron.database_name} is readable by superusers and pg_read_all_settings only; for other
+   *     roles the pg_cron launcher's database in pg_stat_activity says the same.
+   */
   static App app(Connection c) throws SQLException {
+    String db;
+    String user;
     try (Statement s = c.createStatement();
-         ResultSet rs = s.executeQuery("SELECT current_database(), current_user,"
-             + " current_setting('cron.database_name', true)")) {
+         ResultSet rs = s.executeQuery("SELECT current_database(), current_user")) {
       rs.next();
-      String cronDb = rs.getString(3);
-      return new App(rs.getString(1), rs.getString(2), cronDb == null || cronDb.isEmpty() ? null : cronDb);
+      db = rs.getString(1);
+      user = rs.getString(2);
     }
+    String cronDb = null;
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT current_setting('cron.database_name', true)")) {
+      rs.next();
+      cronDb = rs.getString(1);
+    } catch (SQLException privilege) {
+      boolean autoCommit = c.getAutoCommit();
+      if (!autoCommit) {
+        c.rollback();
+      }
+      try (Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("SELECT datname FROM pg_stat_activity"
+               // backend_type is hidden from unprivileged roles, application_name is not
+               + " WHERE backend_type = 'pg_cron launcher' OR application_name = 'pg_cron scheduler'"
+               + " ORDER BY datname NULLS LAST LIMIT 1")) {
+        cronDb = rs.next() ? rs.getString(1) : null;
+      }
+      if (cronDb == null) {
+        throw new Unusable("cannot tell whether pg_cron is preloaded: " + privilege.getMessage()
+            + ", and no pg_cron launcher is visible in pg_stat_activity");
+      }
+    }
+    return new App(db, user, cronDb == null || cronDb.isEmpty() ? null : cronDb);
   }
 
   /** What the cron connection may do. */
