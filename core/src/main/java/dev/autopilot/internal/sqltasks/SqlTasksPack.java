@@ -32,7 +32,7 @@ public final class SqlTasksPack implements Pack {
 
   /** Tables VACUUM (ANALYZE) covers: Autopilot's own (V001..V008). */
   static final List<String> TABLES = List.of(
-      "scheduled_tasks", "job_history", "task_state", "task_progress",
+      "autopilot_schema_history", "scheduled_tasks", "job_history", "task_state", "task_progress",
       "agents", "agent_versions", "work_plan", "agent_tasks", "pattern_observations", "learned_patterns",
       "package_registry", "package_usage", "package_cache", "code_files", "code_chunks", "embeddings",
       "graph_nodes", "graph_edges", "dead_code_findings", "knowledge_artifacts", "knowledge_rejects",
