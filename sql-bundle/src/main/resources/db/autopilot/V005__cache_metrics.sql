@@ -31,12 +31,13 @@ BEGIN
   COMMIT; -- start the first batch in a fresh transaction (the CALL's snapshot is not needed)
   LOOP
     t0 := clock_timestamp();
+    -- by ctid (a TID scan): a join on cache_key made the planner scan the whole table per batch
     DELETE FROM %1$I.package_cache
-     WHERE cache_key IN (SELECT cache_key FROM %1$I.package_cache
-                          WHERE expires_at <= v_cutoff
-                          ORDER BY expires_at
-                          LIMIT p_batch
-                          FOR UPDATE SKIP LOCKED);
+     WHERE ctid = ANY (ARRAY(SELECT ctid FROM %1$I.package_cache
+                              WHERE expires_at <= v_cutoff
+                              ORDER BY expires_at
+                              LIMIT p_batch
+                              FOR UPDATE SKIP LOCKED));
     GET DIAGNOSTICS n = ROW_COUNT;
     COMMIT;
     max_ms := greatest(max_ms, extract(epoch FROM clock_timestamp() - t0) * 1000);
