@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autopilot.Autopilot;
+import dev.autopilot.Await;
 import dev.autopilot.Engine;
 import dev.autopilot.TaskStatus;
 import dev.autopilot.spi.Task;
@@ -155,6 +156,46 @@ class PgCronReconcileTest {
       try (Connection c = db.connect()) {
         assertEquals(1, SqlTaskFixtures.count(c, "SELECT count(*) FROM switchoff.scheduled_tasks"
             + " WHERE task_name = 'pattern-learning' AND task_instance = 'recurring'"), "db-scheduler runs it now");
+      }
+    }
+  }
+
+  @Test
+  void runDetailsOfOwnJobsOlderThanRetentionArePrunedInTheCronDatabaseAndForeignOnesKept(TestDatabase db) throws Exception {
+    assumeTrue(db.pgCronAvailable(), "pg_cron not installed");
+    String schema = "prune";
+    // pruning is cleanup-job-history's job: it must be enabled
+    Map<String, String> props = Map.of("autopilot.pack.sql.enabled", "false", "autopilot.task.pattern-learning.enabled", "true",
+        "autopilot.task.cleanup-job-history.enabled", "true");
+    try (Autopilot ap = SqlTaskFixtures.builder(db.dataSource(), schema, props).build().start()) {
+      assertEquals(2, ownedJobs(db, schema).size());
+    }
+    String prefix = prefix(db, schema);
+    try (Connection c = cronDb(db)) {
+      exec(c, "SELECT cron.schedule_in_database('foreign-prune', '0 4 * * *', 'SELECT 1', '" + db.name() + "')",
+          "INSERT INTO cron.job_run_details(jobid, runid, job_pid, database, username, command, status, return_message,"
+              + " start_time, end_time) SELECT j.jobid, nextval('cron.runid_seq'), 1, j.database, j.username, j.command,"
+              + " 'succeeded', 'CALL', now() - make_interval(days => d), now() - make_interval(days => d)"
+              + " FROM cron.job j, (VALUES (20), (3)) AS v(d)"
+              + " WHERE j.jobname IN ('foreign-prune', '" + prefix + "pattern-learning')");
+    }
+    try (Autopilot ap = SqlTaskFixtures.builder(db.dataSource(), schema, props).build().start()) {
+      Await.until(java.time.Duration.ofSeconds(15), "old own run details pruned", () -> {
+        try (Connection c = cronDb(db)) {
+          return SqlTaskFixtures.count(c, "SELECT count(*) FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+              + " WHERE j.jobname = '" + prefix + "pattern-learning'") == 1;
+        } catch (Exception e) {
+          return false;
+        }
+      });
+      try (Connection c = cronDb(db)) {
+        assertEquals(2, SqlTaskFixtures.count(c, "SELECT count(*) FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+            + " WHERE j.jobname = 'foreign-prune'"), "foreign job's details untouched");
+        exec(c, "SELECT cron.unschedule('foreign-prune')");
+      }
+      try (Connection c = db.connect()) {
+        assertEquals(2, SqlTaskFixtures.count(c, "SELECT count(*) FROM prune.job_history WHERE engine = 'pg_cron'"),
+            "both runs were imported into history before the old one was pruned");
       }
     }
   }

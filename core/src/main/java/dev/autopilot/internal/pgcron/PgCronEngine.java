@@ -79,7 +79,7 @@ public final class PgCronEngine implements Extension {
       CronConnector cron = new CronConnector(rt, app);
       Probe.Cron facts;
       try (Connection c = cron.connect()) {
-        facts = Probe.check(c, app.cronDatabase());
+        facts = Probe.check(c, app.cronDatabase(), true);
       } catch (SQLException e) {
         throw new Probe.Unusable("cannot use the cron database " + app.cronDatabase() + " through " + cron.how()
             + ": " + e.getMessage());
@@ -143,7 +143,7 @@ public final class PgCronEngine implements Extension {
     try {
       CronConnector cron = new CronConnector(rt, app);
       try (Connection c = cron.connect()) {
-        Probe.check(c, app.cronDatabase());
+        Probe.check(c, app.cronDatabase(), false);
         Reconciler.Result r = Reconciler.reconcile(c, Reconciler.prefix(rt.schema(), app.database()), List.of(),
             app.database(), null);
         if (r.removed() > 0) {

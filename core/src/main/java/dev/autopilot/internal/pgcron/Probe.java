@@ -57,9 +57,10 @@ final class Probe {
   record Cron(String version, String user, boolean superuser) {}
 
   /**
+   * @param mayCreate whether a missing extension may be created (not when pg_cron is switched off)
    * @return the facts, or throws {@link Unusable} with the reason pg_cron cannot be used
    */
-  static Cron check(Connection c, String expectedDb) throws SQLException {
+  static Cron check(Connection c, String expectedDb, boolean mayCreate) throws SQLException {
     String db;
     String user;
     boolean superuser;
@@ -75,6 +76,9 @@ final class Probe {
       throw new Unusable("the pg_cron connection goes to database " + db + " but cron.database_name is " + expectedDb);
     }
     String version = extversion(c);
+    if (version == null && !mayCreate) {
+      throw new Unusable("the pg_cron extension does not exist in database " + db);
+    }
     if (version == null) {
       try (Statement s = c.createStatement()) {
         s.execute("CREATE EXTENSION IF NOT EXISTS pg_cron");
