@@ -205,7 +205,7 @@ final class TaskCommands {
     Optional<JobRecord> r = JobWait.awaitFinished(ap, task, id, wait, null);
     if (r.isEmpty()) {
       throw new AutopilotCli.Failure(task + " (" + id + ") did not finish within " + wait.toSeconds()
-          + " s: is a host application running on this database? (./autopilot demo runs one)");
+          + " s (it stays queued): is a host application running on this database? (./autopilot demo runs one)");
     }
     JobRecord j = r.get();
     if (cli.json()) {
