@@ -189,7 +189,7 @@ class AutopilotCliTest {
 
   @Test
   void badArgumentsUnknownTasksAndUnreachableDatabasesExitTwoWithOneLine(TestDatabase db) {
-    String noSchema = db.jdbcUrlOf(db.createSiblingDatabase("empty"));
+    String noSchema = db.createSiblingDatabase("empty");
     List<List<String>> cases = List.of(
         List.of("frobnicate"),
         List.of("status", "--bogus"),
@@ -218,6 +218,7 @@ class AutopilotCliTest {
       assertTrue(lines.length == 1 || lines[1].startsWith("usage: "), args + " -> " + r.err());
       assertEquals("", r.out(), args + " wrote to stdout");
     }
+    assertTrue(cli(db, "status", "--jdbc-url", noSchema).err().contains("no Autopilot schema"), "names the cause");
     Result noArgs = cli(db, "--json");
     assertEquals(2, noArgs.code());
     assertTrue(noArgs.err().startsWith("usage: "), noArgs.err());
