@@ -15,7 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -188,10 +190,12 @@ public final class DemoMain {
   }
 
   private void feed() {
-    long lastId = autopilot.monitor().jobs(JobQuery.all().states(JobState.SUCCEEDED, JobState.SKIPPED,
-        JobState.RETRYING, JobState.FAILED, JobState.DEAD).limit(1)).stream().mapToLong(JobRecord::id).max().orElse(0);
+    JobState[] finished = {JobState.SUCCEEDED, JobState.SKIPPED, JobState.RETRYING, JobState.FAILED, JobState.DEAD};
+    // history ids do not follow finishing order (rows are written in batches): remember what was shown
+    Map<Long, Instant> shown = new HashMap<>();
+    autopilot.monitor().jobs(JobQuery.all().states(finished[0], finished).limit(500))
+        .forEach(r -> shown.put(r.id(), r.finishedAt()));
     long end = duration == null ? Long.MAX_VALUE : System.nanoTime() + duration.toNanos();
-    Instant since = Instant.now().minusSeconds(5);
     while (System.nanoTime() < end) {
       try {
         if (stop.await(Math.min(2000, Math.max(1, (end - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS)) {
@@ -203,11 +207,11 @@ public final class DemoMain {
       if (closed.get()) {
         return;
       }
-      List<JobRecord> done = autopilot.monitor().jobs(JobQuery.all().states(JobState.SUCCEEDED, JobState.SKIPPED,
-          JobState.RETRYING, JobState.FAILED, JobState.DEAD).since(since).oldestFirst().limit(200));
-      for (JobRecord r : done) {
-        if (r.id() > lastId) {
-          lastId = r.id();
+      Instant since = Instant.now().minusSeconds(60);
+      shown.values().removeIf(t -> t.isBefore(since.minusSeconds(60)));
+      for (JobRecord r : autopilot.monitor().jobs(JobQuery.all().states(finished[0], finished).since(since)
+          .oldestFirst().limit(500))) {
+        if (shown.putIfAbsent(r.id(), r.finishedAt()) == null) {
           out.printf("  %s  %-28s %-9s %8s  %s%s%n", Console.time(r.finishedAt()), r.task(), r.state().label(),
               r.duration().map(Console::duration).orElse("-"), r.engine().label(),
               r.errorMessage() == null ? "" : "  " + r.errorMessage());
