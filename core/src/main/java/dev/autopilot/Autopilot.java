@@ -86,6 +86,21 @@ public final class Autopilot implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Attaches to a database an Autopilot host already runs on, as a client for operator tools:
+   * nothing is migrated, no scheduler starts and no task runs in this JVM. {@link #monitor()}
+   * answers as usual (health reports this instance as not alive), and {@link #trigger(String)}
+   * queues a run that the running instances pick up within their polling interval. Use
+   * {@link #start()} or this method, not both.
+   *
+   * @return this, for chaining
+   * @throws AutopilotException when the database cannot be reached or holds no Autopilot schema
+   */
+  public Autopilot attach() {
+    runtime.attach();
+    return this;
+  }
+
   /** @return true once started, until closed, while the scheduler runs */
   public boolean alive() {
     return runtime.alive();
