@@ -47,6 +47,10 @@ final class GitAccess {
     String out = text;
     if (userInfo != null && !userInfo.isEmpty()) {
       out = out.replace(userInfo + "@", "***@");
+      int colon = userInfo.indexOf(':');
+      if (colon > 0) {
+        out = out.replace(userInfo.substring(0, colon) + "@", "***@"); // JGit prints the user without the password
+      }
     }
     if (!password.isEmpty()) {
       out = out.replace(password, "***");

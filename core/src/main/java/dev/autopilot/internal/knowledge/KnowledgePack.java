@@ -28,7 +28,7 @@ public final class KnowledgePack implements Pack {
 
   @Override
   public List<Task> tasks(Context context) {
-    String p = "[" + context.settings().get("autopilot.instance-name").orElse("autopilot") + "] ";
+    String p = context.settings().get("autopilot.instance-name").map(n -> "[" + n + "] ").orElse("");
     RetryPolicy startup = RetryPolicy.exponential(5, Duration.ofSeconds(10));
     RetryPolicy nightly = RetryPolicy.exponential(3, Duration.ofMinutes(1));
     return List.of(
