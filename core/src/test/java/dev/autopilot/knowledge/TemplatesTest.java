@@ -58,16 +58,15 @@ class TemplatesTest {
       assertEquals("succeeded", run(ap, db, "tl", "templates-data-load").outcome());
       assertEquals(List.of("README.md=# {{project}}\n\nv2", "java/service/Service.java.tpl=class {{name}} {}", "new.sql=SELECT 2;"),
           rows(db, "tl", "local"));
-
-      // a vanished tree is a configuration error, never "delete every template"
-      String kept = versions(db, "tl.templates");
-      try (Autopilot ap2 = Fixture.start(db, "tl", Map.of("autopilot.templates.dir", dir.resolve("gone").toString()))) {
-        Fixture.Run r = run(ap2, db, "tl", "templates-data-load");
-        assertEquals("failed", r.outcome());
-        assertTrue(r.message().contains("autopilot.templates.dir") && r.message().contains("not a directory"), r.message());
-      }
-      assertEquals(kept, versions(db, "tl.templates"));
     }
+    // a vanished tree is a configuration error, never "delete every template"
+    String kept = versions(db, "tl.templates");
+    try (Autopilot ap2 = Fixture.start(db, "tl", Map.of("autopilot.templates.dir", dir.resolve("gone").toString()))) {
+      Fixture.Run r = run(ap2, db, "tl", "templates-data-load");
+      assertEquals("failed", r.outcome());
+      assertTrue(r.message().contains("autopilot.templates.dir") && r.message().contains("not a directory"), r.message());
+    }
+    assertEquals(kept, versions(db, "tl.templates"));
   }
 
   @Test
