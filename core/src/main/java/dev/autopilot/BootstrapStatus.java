@@ -41,9 +41,12 @@ public record BootstrapStatus(
     return new BootstrapStatus(0, null, null, null, List.of(), List.of());
   }
 
-  /** @return true when every step has finished (also when there is no wave) */
+  /**
+   * @return true when the wave has finished: every step finished and the wave's end recorded in
+   *     {@link #finishedAt()} (also true when there is no wave)
+   */
   public boolean finished() {
-    return steps.stream().allMatch(s -> s.state().isFinished());
+    return waveId == 0 || (finishedAt != null && steps.stream().allMatch(s -> s.state().isFinished()));
   }
 
   /**
