@@ -25,7 +25,6 @@ final class Json {
       .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
       .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
       .disable(JsonParser.Feature.ALLOW_COMMENTS)
-      .nodeFactory(com.fasterxml.jackson.databind.node.JsonNodeFactory.withExactBigDecimals(true))
       .build();
 
   static JsonNode parse(String text) throws JsonProcessingException {
