@@ -153,6 +153,24 @@ class KnowledgeExportTest {
   }
 
   @Test
+  void aRunOverlappingAnotherIsSkippedNotInterleaved(TestDatabase db, @TempDir Path dir) throws Exception {
+    Path tree = dir.resolve("export");
+    try (Autopilot ap = Fixture.start(db, "kc", Map.of("autopilot.knowledge-export.dir", tree.toString()));
+        java.sql.Connection other = db.connect();
+        java.sql.Statement st = other.createStatement()) {
+      artifact(db, "kc", "guideline", "g1", "one");
+      st.execute("SELECT pg_advisory_lock(hashtext('kc.knowledge-export'))"); // as if another run held it
+      Fixture.Run r = run(ap, db, "kc", "knowledge-export");
+      assertEquals("skipped", r.outcome());
+      assertTrue(r.message().contains("another run of knowledge-export is in progress"), r.message());
+      assertFalse(Files.exists(tree.resolve("knowledge")));
+      st.execute("SELECT pg_advisory_unlock(hashtext('kc.knowledge-export'))");
+      assertEquals("succeeded", run(ap, db, "kc", "knowledge-export").outcome());
+      assertEquals(1, commits(tree));
+    }
+  }
+
+  @Test
   void nothingConfiguredIsSkipped(TestDatabase db) {
     try (Autopilot ap = Fixture.start(db, "kn", Map.of())) {
       Fixture.Run r = run(ap, db, "kn", "knowledge-export");

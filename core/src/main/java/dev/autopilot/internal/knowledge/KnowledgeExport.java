@@ -55,6 +55,10 @@ final class KnowledgeExport implements JavaTask {
 
   @Override
   public void run(TaskContext ctx) throws Exception {
+    ClusterLock.runExclusive(ctx, () -> runLocked(ctx));
+  }
+
+  private void runLocked(TaskContext ctx) throws Exception {
     String dirSetting = ctx.config().get("knowledge-export.dir", "");
     if (dirSetting.isBlank()) {
       ctx.skip("no export working tree configured (" + P + "dir)");

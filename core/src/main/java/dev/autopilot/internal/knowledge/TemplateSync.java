@@ -53,6 +53,10 @@ final class TemplateSync implements JavaTask {
 
   @Override
   public void run(TaskContext ctx) throws Exception {
+    ClusterLock.runExclusive(ctx, () -> runLocked(ctx));
+  }
+
+  private void runLocked(TaskContext ctx) throws Exception {
     String uri = ctx.config().get("template-sync.uri", "");
     if (uri.isBlank()) {
       ctx.skip("no template repository configured (" + P + "uri)");
