@@ -162,6 +162,36 @@ class BootstrapTest {
   }
 
   @Test
+  void theWaveGoesOnWhenTheInstanceThatOpenedItStops(TestDatabase db) throws Exception {
+    createRuns(db);
+    RetryPolicy quick = RetryPolicy.exponential(3, Duration.ofMillis(200));
+    Task slow = Task.java("slow-first", ctx -> {
+      Thread.sleep(1500);
+      try (Connection c = ctx.dataSource().getConnection();
+          PreparedStatement ps = c.prepareStatement("INSERT INTO public.runs(schema_name, task, attempt) VALUES (?,?,?)")) {
+        ps.setString(1, ctx.schema());
+        ps.setString(2, ctx.taskName());
+        ps.setInt(3, ctx.attempt());
+        ps.executeUpdate();
+      }
+    }).trigger(Trigger.startup(100)).retry(quick).build();
+    Autopilot opener = builder(db.newDataSource(4), "handover", "opener").task(slow)
+        .task(recorder("second", 50, 0, quick)).build().start();
+    Autopilot joiner = builder(db.newDataSource(4), "handover", "joiner").task(slow)
+        .task(recorder("second", 50, 0, quick)).build().start();
+    try {
+      assertEquals("opener", joiner.monitor().bootstrap().openedBy());
+      opener.close(); // while slow-first runs (on either instance) and second is pending
+      BootstrapStatus s = joiner.awaitBootstrap(Duration.ofSeconds(90));
+      assertTrue(s.succeeded(), s.toString());
+      assertEquals(List.of("slow-first#1", "second#1"), runs(db, "handover"));
+    } finally {
+      opener.close();
+      joiner.close();
+    }
+  }
+
+  @Test
   void noStartupTasksOpensNoWave(TestDatabase db) {
     try (Autopilot ap = builder(db.newDataSource(2), "nowave", "solo").build().start()) {
       BootstrapStatus s = ap.awaitBootstrap(Duration.ofSeconds(1));
