@@ -140,7 +140,8 @@ class BootstrapTest {
         .task(recorder("last", 70, 0, slow))
         .build().start()) {
       BootstrapStatus during = dev.autopilot.Await.value(Duration.ofSeconds(30), "broken retrying",
-          () -> ap.monitor().bootstrap(), b -> b.step("broken").map(x -> x.state() == StepState.RETRYING).orElse(false));
+          () -> ap.monitor().bootstrap(),
+          b -> b.step("broken").map(x -> x.state() == StepState.RETRYING && x.message() != null).orElse(false));
       assertEquals(StepState.PENDING, during.step("after").orElseThrow().state(), "later step waits while retrying");
       assertTrue(during.step("broken").orElseThrow().message().contains("not ready"), during.toString());
 
