@@ -139,19 +139,39 @@ class TemplatesTest {
         assertEquals("failed", r.outcome());
         assertTrue(r.message().contains("(autopilot.template-sync.uri) is unreachable"), r.message());
       }
-      try (Autopilot ap = Fixture.start(db, "te", Map.of(
-          "autopilot.template-sync.uri", "http://deploy:s3cr3t-pw@127.0.0.1:1/templates.git",
-          "autopilot.template-sync.password", "t0ken-value",
-          "autopilot.template-sync.work-dir", dir.resolve("sync3").toString()))) {
-        Fixture.Run r = run(ap, db, "te", "template-sync");
-        assertEquals("failed", r.outcome());
-        assertTrue(r.message().contains("http://***@127.0.0.1:1/templates.git"), r.message());
-        assertFalse(r.message().contains("s3cr3t") || r.message().contains("t0ken") || r.message().contains("deploy"),
-            r.message());
+      java.io.PrintStream err = System.err;
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      System.setErr(new java.io.PrintStream(new java.io.OutputStream() {
+        @Override
+        public void write(int b) {
+          err.write(b);
+          captured.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          err.write(b, off, len);
+          captured.write(b, off, len);
+        }
+      }, true));
+      try {
+        try (Autopilot ap = Fixture.start(db, "te", Map.of(
+            "autopilot.template-sync.uri", "http://deploy:s3cr3t-pw@127.0.0.1:1/templates.git",
+            "autopilot.template-sync.password", "t0ken-value",
+            "autopilot.template-sync.work-dir", dir.resolve("sync3").toString()))) {
+          Fixture.Run r = run(ap, db, "te", "template-sync");
+          assertEquals("failed", r.outcome());
+          assertTrue(r.message().contains("http://***@127.0.0.1:1/templates.git"), r.message());
+          assertFalse(r.message().contains("s3cr3t") || r.message().contains("t0ken") || r.message().contains("deploy"),
+              r.message());
+        }
+      } finally {
+        System.setErr(err);
       }
-      assertEquals(kept, versions(db, "te.templates"), "failed syncs changed no template");
-      String log = Files.readString(Path.of("target", "surefire-reports", TemplatesTest.class.getName() + "-output.txt"));
+      String log = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(log.contains("http://***@127.0.0.1:1/templates.git"), "the failure was logged (slf4j-simple, stderr)");
       assertFalse(log.contains("s3cr3t") || log.contains("t0ken-value"), "credentials never logged");
+      assertEquals(kept, versions(db, "te.templates"), "failed syncs changed no template");
     }
   }
 }

@@ -88,7 +88,7 @@ final class KnowledgeExport implements JavaTask {
       }
       Map<List<String>, String> files = desired(ctx, minConfidence);
       Path root = git.getRepository().getWorkTree().toPath();
-      int changed = writeTree(root, files);
+      int changed = writeTree(root, git.getRepository().getDirectory().toPath(), files);
       git.add().addFilepattern("knowledge").addFilepattern("patterns").call();
       git.add().setUpdate(true).addFilepattern("knowledge").addFilepattern("patterns").call();
       Status after = git.status().call();
@@ -166,7 +166,7 @@ final class KnowledgeExport implements JavaTask {
   }
 
   /** Writes changed files atomically and removes stale ones in the export folders; @return files touched. */
-  private static int writeTree(Path root, Map<List<String>, String> files) throws IOException {
+  private static int writeTree(Path root, Path gitDir, Map<List<String>, String> files) throws IOException {
     int touched = 0;
     Set<Path> wanted = new java.util.HashSet<>();
     for (Map.Entry<List<String>, String> f : files.entrySet()) {
@@ -178,7 +178,8 @@ final class KnowledgeExport implements JavaTask {
       }
       Files.createDirectories(target.getParent());
       SafeNames.resolveInside(root, f.getKey().toArray(new String[0])); // re-check now the parents exist
-      Path tmp = Files.createTempFile(target.getParent(), ".export-", ".tmp");
+      // staged in .git so a crash never leaves a stray file that would make the tree dirty
+      Path tmp = Files.createTempFile(gitDir, "autopilot-export-", ".tmp");
       Files.write(tmp, bytes);
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       touched++;
