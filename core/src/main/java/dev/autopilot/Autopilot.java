@@ -119,6 +119,36 @@ public final class Autopilot implements AutoCloseable {
     return runtime.trigger(Objects.requireNonNull(taskName, "taskName"), "manual");
   }
 
+  /**
+   * Waits until the start-up wave this instance opened or joined has finished: every start-up
+   * task succeeded, skipped itself, finally failed, or was skipped because an earlier one failed.
+   * {@link #start()} never waits for the wave; call this when the host needs its data (a
+   * readiness probe, a test). Progress is also visible in {@link Monitor#bootstrap()}.
+   *
+   * @param timeout how long to wait at most
+   * @return the wave's state when it finished or the timeout passed (check {@link
+   *     BootstrapStatus#finished()} and {@link BootstrapStatus#succeeded()}); {@link
+   *     BootstrapStatus#none()} when there are no start-up tasks or the bootstrap is disabled
+   *     ({@code autopilot.bootstrap.enabled=false})
+   * @throws AutopilotException when not started, or interrupted while waiting
+   */
+  public BootstrapStatus awaitBootstrap(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (!runtime.alive()) {
+      throw new AutopilotException("[" + runtime.instanceName() + "] not started (call start() first)");
+    }
+    var bootstrap = runtime.extension(dev.autopilot.internal.bootstrap.Bootstrap.class);
+    if (bootstrap.isEmpty()) {
+      return BootstrapStatus.none();
+    }
+    try {
+      return bootstrap.get().await(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AutopilotException("interrupted while waiting for the bootstrap wave", e);
+    }
+  }
+
   /** @return the monitoring API over both engines */
   public Monitor monitor() {
     return monitor;

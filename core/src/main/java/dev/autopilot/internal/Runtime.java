@@ -370,6 +370,11 @@ public final class Runtime implements AutoCloseable {
     return schemaVersion;
   }
 
+  /** @return this runtime's extension of that type, if registered */
+  public <T extends Extension> java.util.Optional<T> extension(Class<T> type) {
+    return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
+  }
+
   public Scheduler scheduler() {
     return scheduler;
   }
