@@ -30,7 +30,16 @@ public record BootstrapStatus(
     List<String> instances,
     List<Step> steps) {
 
-  /** Copies the lists. */
+  /**
+   * Creates a status, copying the lists.
+   *
+   * @param waveId the wave's id, 0 when there is no wave
+   * @param openedBy the instance that opened the wave, or null
+   * @param openedAt when the wave was opened, or null
+   * @param finishedAt when its last step finished, or null
+   * @param instances every instance that opened or joined the wave
+   * @param steps the steps in the order they run
+   */
   public BootstrapStatus {
     instances = List.copyOf(instances);
     steps = List.copyOf(steps);
