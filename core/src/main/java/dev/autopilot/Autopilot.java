@@ -410,6 +410,26 @@ public final class Autopilot implements AutoCloseable {
     }
 
     /**
+     * The database pg_cron lives in ({@code cron.database_name}) when it is not the application's
+     * and cannot be reached by swapping the database name in the application's JDBC URL (other
+     * host, other credentials). Without this, Autopilot uses {@code autopilot.pg-cron.url} (plus
+     * {@code autopilot.pg-cron.user} / {@code .password}) when set, else the application's
+     * DataSource when pg_cron lives in the application's database, else the application's URL and
+     * user with the database replaced (password from {@code autopilot.pg-cron.password} or
+     * ~/.pgpass). {@code autopilot.pg-cron} = {@code auto} (default), {@code off} or
+     * {@code required} decides whether pg_cron is used at all.
+     *
+     * @param cronDatabase connections to the cron database, as a role that may use
+     *     {@code cron.schedule_in_database} (a superuser, so jobs run as the application's user)
+     * @return this builder
+     */
+    public Builder pgCronDataSource(DataSource cronDatabase) {
+      services.put(dev.autopilot.internal.pgcron.CronDataSource.class,
+          new dev.autopilot.internal.pgcron.CronDataSource(Objects.requireNonNull(cronDatabase, "cronDatabase")));
+      return this;
+    }
+
+    /**
      * Registers a service tasks can look up with {@link dev.autopilot.spi.TaskContext#service}.
      *
      * @param type the service type

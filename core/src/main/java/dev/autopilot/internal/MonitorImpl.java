@@ -144,10 +144,11 @@ public final class MonitorImpl implements Monitor {
     for (TaskCatalog.Entry e : rt.catalog().entries()) {
       JobRecord l = last.get(e.name());
       Instant n = next.get(e.name());
-      if (n == null && e.enabled() && e.cron() != null) {
-        n = e.cron().next(now, rt.zone());
-      }
       EngineChoice engine = rt.engineOf(e);
+      if (n == null && e.enabled() && e.cron() != null) {
+        // pg_cron 1.4 reads every schedule in GMT
+        n = e.cron().next(now, engine.engine() == Engine.PG_CRON ? java.time.ZoneOffset.UTC : rt.zone());
+      }
       out.add(new TaskStatus(e.name(), e.task().kind().name().toLowerCase(java.util.Locale.ROOT), engine.engine(),
           engine.reason(), e.cron() == null ? null : e.cron().toString(),
           e.task().trigger().startupPriority().isPresent() ? e.task().trigger().startupPriority().getAsInt() : null,

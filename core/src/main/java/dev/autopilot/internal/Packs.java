@@ -9,6 +9,7 @@ public final class Packs {
 
   public static List<Pack> all() {
     List<Pack> packs = new ArrayList<>();
+    packs.add(new dev.autopilot.internal.sqltasks.SqlTasksPack());
     packs.add(new dev.autopilot.internal.knowledge.KnowledgePack());
     return packs;
   }

@@ -186,7 +186,10 @@ public final class Runtime implements AutoCloseable {
       if (task.kind() == Task.Kind.JAVA) {
         task.body().orElseThrow().run(ctx);
       } else {
-        runSql(task);
+        String skip = runSql(task);
+        if (skip != null) {
+          ctx.skip(skip);
+        }
       }
     } catch (RuntimeException | Error ex) {
       throw ex;
@@ -199,14 +202,35 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  void runSql(Task task) throws SQLException {
-    String sql = task.sql().orElseThrow().replace("${schema}", Jdbc.quoteIdent(cfg.schema()));
+  /**
+   * Runs a SQL task's statement in autocommit (so {@code VACUUM} and procedures that COMMIT work).
+   *
+   * @return the reason when the task noted a skip ({@code note_skip}, V003) during the call, else null
+   */
+  String runSql(Task task) throws SQLException {
+    String sql = expandSql(task.sql().orElseThrow(), cfg.schema());
+    String q = Jdbc.quoteIdent(cfg.schema());
     try (Connection c = cfg.dataSource().getConnection()) {
       c.setAutoCommit(true);
+      java.sql.Timestamp before;
+      try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+        rs.next();
+        before = rs.getTimestamp(1);
+      }
       try (Statement s = c.createStatement()) {
         s.execute(sql);
       }
+      return Jdbc.query(c, "SELECT value FROM " + q + ".task_state WHERE task_name = ? AND key = 'skipped'"
+          + " AND updated_at >= ?", ps -> {
+            ps.setString(1, task.name());
+            ps.setTimestamp(2, before);
+          }, rs -> rs.getString(1)).stream().findFirst().orElse(null);
     }
+  }
+
+  /** A SQL task's statement as run by either engine: {@code ${schema}} becomes the quoted schema. */
+  public static String expandSql(String sql, String schema) {
+    return sql.replace("${schema}", Jdbc.quoteIdent(schema));
   }
 
   /** Retries with the task's policy; a recurring task never retries past its next slot. */

@@ -1,0 +1,220 @@
+package dev.autopilot.internal.pgcron;
+
+import dev.autopilot.ConfigurationException;
+import dev.autopilot.Engine;
+import dev.autopilot.internal.EngineChoice;
+import dev.autopilot.internal.Extension;
+import dev.autopilot.internal.Runtime;
+import dev.autopilot.internal.Settings;
+import dev.autopilot.internal.TaskCatalog;
+import dev.autopilot.spi.Durations;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pg_cron engine. Before db-scheduler starts it decides whether pg_cron is usable and tells
+ * the Runtime ({@link Runtime#setSqlEngine}); when it is, it reconciles {@code cron.job} with the
+ * catalog's enabled, cron-scheduled SQL tasks; after start it imports pg_cron's runs into job
+ * history every {@code autopilot.pg-cron.import-interval} (default 15 s).
+ *
+ * <p>Settings: {@code autopilot.pg-cron} = {@code auto} (default: use pg_cron when usable, else
+ * db-scheduler runs the same SQL), {@code off} (never; owned jobs are removed from cron.job when
+ * reachable, so the SQL does not run twice), {@code required} (start fails when pg_cron is not
+ * usable). How the cron database is reached: see {@link CronConnector}.
+ *
+ * <p>Jobs are named {@code autopilot:<hash of schema and database>:<task>} (see {@link
+ * Reconciler#prefix}; the job's database column names the database), are created with {@code
+ * cron.schedule_in_database} (so pg_cron may live in another database of the cluster) and run as
+ * the application's user when the cron connection is a superuser's, else as the cron connection's
+ * user. pg_cron 1.4 reads schedules in GMT whatever {@code autopilot.zone} says.
+ */
+public final class PgCronEngine implements Extension {
+  public static final String IMPORT_INTERVAL = "autopilot.pg-cron.import-interval";
+  private static final Logger log = LoggerFactory.getLogger(PgCronEngine.class);
+  private static final Duration PRUNE_EVERY = Duration.ofHours(1);
+
+  private Runtime rt;
+  private RunImporter importer;
+  private ScheduledExecutorService timer;
+  private volatile Instant lastPrune = Instant.EPOCH;
+
+  @Override
+  public void beforeScheduler(Runtime rt) {
+    this.rt = rt;
+    Settings s = rt.settings();
+    String mode = s.get(Settings.PG_CRON).orElse("auto").toLowerCase(Locale.ROOT);
+    if (!List.of("auto", "off", "required").contains(mode)) {
+      throw new ConfigurationException(s.source(Settings.PG_CRON), mode, "expected auto, off or required");
+    }
+    Probe.App app;
+    try {
+      app = rt.jdbc().withConnection(Probe::app);
+    } catch (Probe.Unusable e) {
+      if (mode.equals("required")) {
+        throw new ConfigurationException(s.source(Settings.PG_CRON), mode, e.getMessage());
+      }
+      choose(Engine.DB_SCHEDULER, mode.equals("off") ? "pg_cron disabled by " + s.source(Settings.PG_CRON) + "=off"
+          : e.getMessage());
+      return;
+    }
+    if (mode.equals("off")) {
+      choose(Engine.DB_SCHEDULER, "pg_cron disabled by " + s.source(Settings.PG_CRON) + "=off");
+      removeOwnedJobs(app);
+      return;
+    }
+    try {
+      if (app.cronDatabase() == null) {
+        throw new Probe.Unusable("pg_cron is not preloaded (shared_preload_libraries has no pg_cron)");
+      }
+      CronConnector cron = new CronConnector(rt, app);
+      Probe.Cron facts;
+      try (Connection c = cron.connect()) {
+        facts = Probe.check(c, app.cronDatabase());
+      } catch (SQLException e) {
+        throw new Probe.Unusable("cannot use the cron database " + app.cronDatabase() + " through " + cron.how()
+            + ": " + e.getMessage());
+      }
+      String runAs = facts.superuser() ? app.user() : facts.user();
+      if (!runAs.equals(app.user())) {
+        log.warn("{}pg_cron jobs will run as {} (not a superuser, cannot schedule for {}); it needs access to schema {}",
+            rt.logPrefix(), runAs, app.user(), rt.schema());
+      }
+      choose(Engine.PG_CRON, "pg_cron " + facts.version() + " in database " + app.cronDatabase()
+          + (cron.sameDatabase() ? "" : " (jobs placed in " + app.database() + " with cron.schedule_in_database)"));
+      String prefix = Reconciler.prefix(rt.schema(), app.database());
+      Reconciler.Result r;
+      try (Connection c = cron.connect()) {
+        r = Reconciler.reconcile(c, prefix, wanted(prefix), app.database(), runAs);
+      }
+      log.info("{}pg_cron jobs reconciled: {} created, {} updated, {} removed, {} unchanged", rt.logPrefix(),
+          r.created(), r.updated(), r.removed(), r.unchanged());
+      importer = new RunImporter(rt, cron, prefix, taskNamesByJob(prefix));
+    } catch (Probe.Unusable | SQLException e) {
+      String why = e instanceof SQLException ? "pg_cron reconcile failed: " + e.getMessage() : e.getMessage();
+      if (mode.equals("required")) {
+        throw new ConfigurationException(s.source(Settings.PG_CRON), mode, why);
+      }
+      choose(Engine.DB_SCHEDULER, why);
+    }
+  }
+
+  /** The jobs the catalog wants in pg_cron: enabled SQL tasks with a cron schedule. */
+  private List<Reconciler.Job> wanted(String prefix) {
+    List<Reconciler.Job> out = new ArrayList<>();
+    for (TaskCatalog.Entry e : rt.catalog().entries()) {
+      if (e.enabled() && e.cron() != null && rt.engineOf(e).engine() == Engine.PG_CRON) {
+        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(),
+            Runtime.expandSql(e.task().sql().orElseThrow(), rt.schema())));
+      }
+    }
+    return out;
+  }
+
+  private java.util.Map<String, String> taskNamesByJob(String prefix) {
+    java.util.Map<String, String> out = new java.util.HashMap<>();
+    rt.catalog().entries().forEach(e -> out.put(Reconciler.jobName(prefix, e.name()), e.name()));
+    return out;
+  }
+
+  private void choose(Engine engine, String reason) {
+    rt.setSqlEngine(new EngineChoice(engine, reason));
+    if (engine == Engine.PG_CRON) {
+      log.info("{}SQL tasks run on {}", rt.logPrefix(), reason);
+    } else {
+      log.warn("{}SQL tasks run on db-scheduler: {}", rt.logPrefix(), reason);
+    }
+  }
+
+  /** With pg_cron switched off, jobs a previous start created would run the SQL a second time. */
+  private void removeOwnedJobs(Probe.App app) {
+    if (app.cronDatabase() == null) {
+      return;
+    }
+    try {
+      CronConnector cron = new CronConnector(rt, app);
+      try (Connection c = cron.connect()) {
+        Probe.check(c, app.cronDatabase());
+        Reconciler.Result r = Reconciler.reconcile(c, Reconciler.prefix(rt.schema(), app.database()), List.of(),
+            app.database(), null);
+        if (r.removed() > 0) {
+          log.info("{}removed {} pg_cron job(s) of this schema (pg_cron is off)", rt.logPrefix(), r.removed());
+        }
+      }
+    } catch (Probe.Unusable | SQLException e) {
+      log.debug("{}owned pg_cron jobs not checked: {}", rt.logPrefix(), e.getMessage());
+    }
+  }
+
+  @Override
+  public void afterStart(Runtime rt) {
+    if (importer == null) {
+      return;
+    }
+    Duration every = rt.settings().getDuration(IMPORT_INTERVAL, Duration.ofSeconds(15), Duration.ofMillis(100));
+    timer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "autopilot-pg_cron-import-" + rt.instanceName());
+      t.setDaemon(true);
+      return t;
+    });
+    timer.scheduleWithFixedDelay(this::importRuns, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private void importRuns() {
+    try {
+      int n = importer.importOnce();
+      if (n > 0) {
+        log.debug("{}imported {} pg_cron run(s)", rt.logPrefix(), n);
+      }
+      Instant now = rt.clock().instant();
+      if (!lastPrune.plus(PRUNE_EVERY).isAfter(now)) {
+        lastPrune = now;
+        pruneRunDetails();
+      }
+    } catch (SQLException | RuntimeException e) {
+      if (!rt.isClosing()) {
+        log.warn("{}importing pg_cron runs failed (next try in the next interval): {}", rt.logPrefix(), e.toString());
+      }
+    }
+  }
+
+  /** cleanup-job-history's cron-details retention, applied by Java when pg_cron lives elsewhere. */
+  private void pruneRunDetails() throws SQLException {
+    TaskCatalog.Entry cleanup = rt.catalog().find("cleanup-job-history").orElse(null);
+    if (cleanup == null || !cleanup.enabled()) {
+      return;
+    }
+    String key = "autopilot.task.cleanup-job-history.cron-details-retention";
+    Duration keep = rt.settings().get(key).map(v -> Durations.parse(key, v)).orElse(Duration.ofDays(14));
+    int n = importer.prune(keep);
+    if (n > 0) {
+      log.info("{}pruned {} cron.job_run_details row(s) older than {}", rt.logPrefix(), n, keep);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (timer != null) {
+      timer.shutdown();
+      try {
+        timer.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      try {
+        importer.importOnce(); // the runs finished since the last pass
+      } catch (SQLException | RuntimeException e) {
+        log.debug("{}last pg_cron import failed: {}", rt.logPrefix(), e.toString());
+      }
+    }
+  }
+}

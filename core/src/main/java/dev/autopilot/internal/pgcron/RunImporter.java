@@ -1,0 +1,171 @@
+package dev.autopilot.internal.pgcron;
+
+import dev.autopilot.internal.Jdbc;
+import dev.autopilot.internal.Runtime;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Copies finished runs of Autopilot's pg_cron jobs from {@code cron.job_run_details} (cron
+ * database) into {@code job_history} (application database), engine {@code pg_cron}. Each run
+ * lands once: {@code cron_run_id} is unique and inserts are {@code ON CONFLICT DO NOTHING}, so
+ * instances importing at the same time, or an import repeated after a crash, write nothing twice.
+ * A watermark ({@code task_state 'pg_cron-import'/'watermark'}) keeps each pass short; it stays at
+ * the oldest run still in progress so that run is imported once it finishes. A run that left a
+ * skip marker ({@code note_skip}) between its start and end is recorded as {@code skipped}.
+ */
+final class RunImporter {
+  static final String STATE = "pg_cron-import";
+  private static final int PAGE = 5000;
+  private static final Duration GIVE_UP_ON_UNFINISHED = Duration.ofDays(1);
+
+  private record Run(long runId, String task, String status, String message, Instant start, Instant end) {}
+
+  private final Runtime rt;
+  private final CronConnector cron;
+  private final String prefix;
+  private final String q;
+  private final java.util.Map<String, String> tasksByJob;
+
+  RunImporter(Runtime rt, CronConnector cron, String prefix, java.util.Map<String, String> tasksByJob) {
+    this.tasksByJob = tasksByJob;
+    this.rt = rt;
+    this.cron = cron;
+    this.prefix = prefix;
+    this.q = Jdbc.quoteIdent(rt.schema());
+  }
+
+  /** @return the number of runs newly written to job history */
+  int importOnce() throws SQLException {
+    long wm = rt.jdbc().queryOne("SELECT value FROM " + q + ".task_state WHERE task_name = ? AND key = 'watermark'",
+        ps -> ps.setString(1, STATE), rs -> Long.parseLong(rs.getString(1))).orElse(0L);
+    int written = 0;
+    while (true) {
+      long from = wm;
+      List<Run> runs;
+      try (Connection c = cron.connect()) {
+        runs = Jdbc.query(c, "SELECT d.runid, j.jobname, d.status, d.return_message, d.start_time, d.end_time"
+            + " FROM cron.job_run_details d JOIN cron.job j ON j.jobid = d.jobid"
+            + " WHERE left(j.jobname, ?) = ? AND d.runid >= ? ORDER BY d.runid LIMIT " + PAGE, ps -> {
+              ps.setInt(1, prefix.length());
+              ps.setString(2, prefix);
+              ps.setLong(3, from);
+            }, rs -> new Run(rs.getLong(1), taskOf(rs.getString(2)), rs.getString(3), rs.getString(4),
+                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6))));
+      }
+      if (runs.isEmpty()) {
+        break;
+      }
+      Instant giveUp = rt.clock().instant().minus(GIVE_UP_ON_UNFINISHED);
+      Long oldestUnfinished = null;
+      List<Run> finished = new java.util.ArrayList<>();
+      for (Run r : runs) {
+        if ("succeeded".equals(r.status()) || "failed".equals(r.status())) {
+          finished.add(r);
+        } else if (oldestUnfinished == null && (r.start() == null || r.start().isAfter(giveUp))) {
+          oldestUnfinished = r.runId();
+        }
+      }
+      written += write(finished);
+      long next = runs.get(runs.size() - 1).runId() + 1;
+      wm = oldestUnfinished != null ? oldestUnfinished : next;
+      saveWatermark(wm);
+      if (runs.size() < PAGE || oldestUnfinished != null) {
+        break;
+      }
+    }
+    return written;
+  }
+
+  private int write(List<Run> runs) {
+    if (runs.isEmpty()) {
+      return 0;
+    }
+    return rt.jdbc().withConnection(c -> {
+      int n = 0;
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q + ".job_history(task_name, execution_id,"
+          + " engine, outcome, attempt, instance, scheduled_at, started_at, finished_at, duration_ms, error_class,"
+          + " error_message, cron_run_id)"
+          + " SELECT ?, ?, 'pg_cron', CASE WHEN ? THEN 'failed' WHEN s.value IS NOT NULL THEN 'skipped' ELSE 'succeeded' END,"
+          + " 1, 'pg_cron', date_trunc('minute', ?::timestamptz), ?, ?, ?, CASE WHEN ? THEN 'pg_cron' END,"
+          + " CASE WHEN ? THEN ? ELSE s.value END, ?"
+          + " FROM (SELECT (SELECT value FROM " + q + ".task_state WHERE task_name = ? AND key = 'skipped'"
+          + " AND updated_at BETWEEN ? AND ?) AS value) s"
+          + " ON CONFLICT (cron_run_id) DO NOTHING")) {
+        for (Run r : runs) {
+          boolean failed = "failed".equals(r.status());
+          Instant start = r.start() != null ? r.start() : r.end();
+          Instant end = r.end() != null ? r.end() : start;
+          if (start == null) {
+            continue; // never started and no end: nothing to show
+          }
+          Timestamp ts = Timestamp.from(start);
+          Timestamp te = Timestamp.from(end);
+          int i = 1;
+          ps.setString(i++, r.task());
+          ps.setString(i++, "pg_cron-" + r.runId());
+          ps.setBoolean(i++, failed);
+          ps.setTimestamp(i++, ts);
+          ps.setTimestamp(i++, ts);
+          ps.setTimestamp(i++, te);
+          ps.setLong(i++, Math.max(0, Duration.between(start, end).toMillis()));
+          ps.setBoolean(i++, failed);
+          ps.setBoolean(i++, failed);
+          ps.setString(i++, failed ? clip(r.message()) : null);
+          ps.setLong(i++, r.runId());
+          ps.setString(i++, r.task());
+          ps.setTimestamp(i++, ts);
+          ps.setTimestamp(i++, te);
+          ps.addBatch();
+        }
+        for (int k : ps.executeBatch()) {
+          n += Math.max(0, k);
+        }
+      }
+      return n;
+    });
+  }
+
+  private void saveWatermark(long wm) {
+    rt.jdbc().update("INSERT INTO " + q + ".task_state(task_name, key, value, updated_at) VALUES (?, 'watermark', ?, now())"
+        + " ON CONFLICT (task_name, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at", ps -> {
+          ps.setString(1, STATE);
+          ps.setString(2, Long.toString(wm));
+        });
+  }
+
+  /**
+   * Deletes this instance's jobs' run details older than {@code retention} in the cron database
+   * (pg_cron never prunes them; cleanup-job-history can only do it when pg_cron lives in the
+   * application's database).
+   */
+  int prune(Duration retention) throws SQLException {
+    try (Connection c = cron.connect()) {
+      c.setAutoCommit(true);
+      return Jdbc.update(c, "DELETE FROM cron.job_run_details d USING cron.job j WHERE j.jobid = d.jobid"
+          + " AND left(j.jobname, ?) = ? AND d.end_time < now() - make_interval(secs => ?)", ps -> {
+            ps.setInt(1, prefix.length());
+            ps.setString(2, prefix);
+            ps.setDouble(3, retention.toSeconds());
+          });
+    }
+  }
+
+  /** Job name to task name; a job of a task no longer in the catalog keeps its name's tail. */
+  private String taskOf(String jobName) {
+    return tasksByJob.getOrDefault(jobName, jobName.substring(prefix.length()));
+  }
+
+  private static Instant instant(Timestamp t) {
+    return t == null ? null : t.toInstant();
+  }
+
+  private static String clip(String s) {
+    return s == null || s.length() <= 4000 ? s : s.substring(0, 3999) + "…";
+  }
+}
