@@ -40,8 +40,14 @@ final class Dumper {
     MessageDigest sha = sha256();
     long size = 0;
     Process p;
-    try (FileChannel out = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+    FileChannel created;
+    try {
+      created = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (IOException e) {
+      throw new IOException("cannot create " + tmp + " in the backup directory: " + reason(e), e);
+    }
+    try (FileChannel out = created) {
       p = pb.start();
       StderrTail err = StderrTail.start(p.getErrorStream());
       try (InputStream in = p.getInputStream()) {
@@ -51,8 +57,12 @@ final class Dumper {
         while ((n = in.read(buf)) >= 0) {
           sha.update(buf, 0, n);
           ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
-          while (bb.hasRemaining()) {
-            out.write(bb);
+          try {
+            while (bb.hasRemaining()) {
+              out.write(bb);
+            }
+          } catch (IOException e) {
+            throw new IOException("writing " + tmp + " failed after " + size + " bytes: " + reason(e), e);
           }
           size += n;
           if (cancelled.getAsBoolean()) {
@@ -68,7 +78,11 @@ final class Dumper {
         if (p.exitValue() != 0) {
           throw new IOException("pg_dump exited with " + p.exitValue() + ": " + err.text());
         }
-        out.force(true);
+        try {
+          out.force(true);
+        } catch (IOException e) {
+          throw new IOException("fsync of " + tmp + " failed: " + reason(e), e);
+        }
       } catch (IOException | RuntimeException e) {
         p.destroyForcibly();
         throw e;
@@ -111,6 +125,10 @@ final class Dumper {
       throw new IOException("pg_restore --list found no entries in " + file);
     }
     return entries;
+  }
+
+  private static String reason(IOException e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   static void fsyncDirectory(Path dir) throws IOException {

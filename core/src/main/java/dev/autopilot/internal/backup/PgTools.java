@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
 record PgTools(Path pgDump, Path pgRestore, String version) {
 
   static final String SETTING = "autopilot.backup.pg-dump";
-  private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)(\\.\\d+)?");
+  private static final Pattern VERSION = Pattern.compile("\\(PostgreSQL\\)\\s+(\\d+)((?:\\.\\d+)*)");
 
   static PgTools locate(Optional<String> configured, int serverMajor, String pathVariable) {
     if (configured.isPresent()) {
@@ -110,7 +110,7 @@ record PgTools(Path pgDump, Path pgRestore, String version) {
       if (p.exitValue() != 0 || !m.find()) {
         throw new IOException(tool + " --version printed '" + out + "' (exit " + p.exitValue() + ")");
       }
-      return m.group(1) + (m.group(2) == null ? "" : m.group(2));
+      return m.group(1) + m.group(2);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
