@@ -6,11 +6,13 @@ import dev.autopilot.spi.JavaTask;
 import dev.autopilot.spi.TaskConfig;
 import dev.autopilot.spi.TaskContext;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,7 @@ final class BackupTask implements JavaTask {
     Duration timeout = cfg.getDuration("backup.timeout", Duration.ofHours(1));
     Jdbc jdbc = new Jdbc(ctx.dataSource());
     String table = Jdbc.quoteIdent(ctx.schema()) + ".backups";
+    reapInterrupted(jdbc, table, Path.of(dirSetting.get()), timeout, prefix);
     long id = jdbc.queryOne("INSERT INTO " + table + " (kind, status) VALUES (?, 'running') RETURNING id",
         ps -> ps.setString(1, kind), rs -> rs.getLong(1)).orElseThrow();
     long t0 = System.nanoTime();
@@ -98,6 +101,27 @@ final class BackupTask implements JavaTask {
     }
     // Only after this run's backup is verified; a failure here keeps every file.
     Rotation.rotate(jdbc, ctx.schema(), kind, keep, prefix);
+  }
+
+  /**
+   * A row still {@code running} long after the timeout belongs to a run whose JVM died: it is
+   * marked failed and its partial file (named with its id) removed. Nothing else is touched.
+   */
+  private static void reapInterrupted(Jdbc jdbc, String table, Path dir, Duration timeout, String prefix) {
+    List<Long> ids = jdbc.query("UPDATE " + table + " SET status = 'failed', finished_at = now(),"
+        + " error = 'interrupted: still running after ' || ? || ' (the instance stopped during the backup)'"
+        + " WHERE status = 'running' AND started_at < now() - ? * interval '1 second' RETURNING id", ps -> {
+          ps.setString(1, timeout.multipliedBy(2).toString());
+          ps.setLong(2, timeout.multipliedBy(2).toSeconds());
+        }, rs -> rs.getLong(1));
+    for (long stale : ids) {
+      log.warn("{}backup {} was interrupted; marked failed", prefix, stale);
+      try (DirectoryStream<Path> partials = Files.newDirectoryStream(dir, ".*-" + stale + ".dump.partial")) {
+        partials.forEach(BackupTask::deleteQuietly);
+      } catch (IOException e) {
+        log.warn("{}cannot look for partial files of backup {} in {}: {}", prefix, stale, dir, e.toString());
+      }
+    }
   }
 
   private static Path checkDirectory(Path dir) throws IOException {

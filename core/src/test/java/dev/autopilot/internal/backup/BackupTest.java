@@ -172,4 +172,24 @@ class BackupTest {
     assertEquals("postgres", t.user);
     assertEquals(Integer.toString(db.cluster().orElseThrow().port()), t.port);
   }
+
+  @Test
+  void aBackupInterruptedByACrashIsMarkedFailedAndItsPartialFileRemoved(TestDatabase db, @TempDir Path dir)
+      throws Exception {
+    String schema = "bk_crash";
+    TestTaskContext.migrate(db.dataSource(), schema);
+    Path partial = Files.writeString(dir.resolve(".db-hourly-20260101T000000Z-1.dump.partial"), "half a dump");
+    Path unrelated = Files.writeString(dir.resolve(".db-hourly-20260101T000000Z-11.dump.partial"), "another run's");
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute("INSERT INTO " + schema + ".backups (id, kind, status, started_at) VALUES (1, 'hourly', 'running',"
+          + " now() - interval '3 hours'), (11, 'hourly', 'running', now() - interval '1 minute')");
+      s.execute("SELECT setval(pg_get_serial_sequence('" + schema + ".backups', 'id'), 20)");
+    }
+    new BackupTask("hourly", 6).run(context(db, schema, "database-backup-hourly", dir));
+    List<Row> all = rows(db, schema);
+    assertEquals(List.of("failed", "running", "verified"), all.stream().map(Row::status).toList());
+    assertTrue(all.get(0).error().startsWith("interrupted"), all.get(0).error());
+    assertFalse(Files.exists(partial));
+    assertTrue(Files.exists(unrelated), "a run still within its time is left alone");
+  }
 }
