@@ -192,4 +192,27 @@ class BackupTest {
     assertFalse(Files.exists(partial));
     assertTrue(Files.exists(unrelated), "a run still within its time is left alone");
   }
+
+  @Test
+  void twoConcurrentBackupsOfAKindBothVerifyAndRotationAgrees(TestDatabase db, @TempDir Path dir) throws Exception {
+    String schema = "bk_concurrent";
+    TestTaskContext.migrate(db.dataSource(), schema);
+    TestTaskContext ctx = context(db, schema, "database-backup-hourly", dir).set("backup.keep.hourly", "1");
+    BackupTask task = new BackupTask("hourly", 6);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      List<java.util.concurrent.Future<?>> runs = List.of(pool.submit(() -> task.run(ctx)), pool.submit(() -> task.run(ctx)));
+      for (java.util.concurrent.Future<?> f : runs) {
+        f.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    List<Row> all = rows(db, schema);
+    assertEquals(List.of("deleted", "verified"), all.stream().map(Row::status).sorted().toList());
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(Path.of(all.stream().filter(r -> r.status().equals("verified")).findFirst().orElseThrow().filePath())),
+          files.toList());
+    }
+  }
 }

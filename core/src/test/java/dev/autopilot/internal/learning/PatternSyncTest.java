@@ -219,4 +219,25 @@ class PatternSyncTest {
     assertEquals(1, delivered.size());
     assertEquals(Set.of("one", "two", "three"), new TreeSet<>(delivered.get(0).upserted()));
   }
+
+  @Test
+  void aReadOnlyExportDirectoryFailsTheRunWithTheReason(TestDatabase db, @TempDir Path ro) throws Exception {
+    String sc = "p_export_ro";
+    TestTaskContext.migrate(db.dataSource(), sc);
+    sql(db, "INSERT INTO " + sc + ".learned_patterns (pattern_key) VALUES ('x')");
+    // root ignores file modes, so a read-only tmpfs stands in for an unwritable directory
+    Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", ro.toString())
+        .redirectErrorStream(true).start();
+    org.junit.jupiter.api.Assumptions.assumeTrue(m.waitFor() == 0, "cannot mount a tmpfs here (needs root)");
+    try {
+      InMemoryPatternCache cache = new InMemoryPatternCache();
+      TestTaskContext ctx = new TestTaskContext(db.dataSource(), sc, "pattern-sync").service(PatternCache.class, cache)
+          .set("events.channel-prefix", "p_export_ro_").set("patterns.export-directory", ro.toString());
+      AutopilotException e = assertThrows(AutopilotException.class, () -> new PatternSync().run(ctx));
+      assertTrue(e.getMessage().contains("Read-only file system") && e.getMessage().contains(ro.toString()), e.getMessage());
+      assertEquals(1, cache.size());
+    } finally {
+      assertEquals(0, new ProcessBuilder("umount", ro.toString()).start().waitFor());
+    }
+  }
 }
