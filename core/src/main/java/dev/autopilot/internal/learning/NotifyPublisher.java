@@ -52,7 +52,7 @@ final class NotifyPublisher implements EventPublisher {
   }
 
   static List<String> payloads(Event event) {
-    List<List<String>[]> parts = new ArrayList<>();
+    List<Part> parts = new ArrayList<>();
     boolean reload = false;
     List<String> up = new ArrayList<>();
     List<String> del = new ArrayList<>();
@@ -65,7 +65,7 @@ final class NotifyPublisher implements EventPublisher {
           continue;
         }
         if (size + keySize > MAX_PAYLOAD) {
-          addPart(parts, up, del);
+          parts.add(new Part(up, del));
           up = new ArrayList<>();
           del = new ArrayList<>();
           size = overhead(event.topic());
@@ -75,21 +75,19 @@ final class NotifyPublisher implements EventPublisher {
       }
     }
     if (!up.isEmpty() || !del.isEmpty() || parts.isEmpty()) {
-      addPart(parts, up, del);
+      parts.add(new Part(up, del));
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < parts.size(); i++) {
       out.add("{\"topic\":" + Json.str(event.topic()) + ",\"part\":" + (i + 1) + ",\"parts\":" + parts.size()
           + (reload && i == 0 ? ",\"reload\":true" : "")
-          + ",\"upserted\":" + Json.strings(parts.get(i)[0]) + ",\"deleted\":" + Json.strings(parts.get(i)[1]) + "}");
+          + ",\"upserted\":" + Json.strings(parts.get(i).upserted()) + ",\"deleted\":" + Json.strings(parts.get(i).deleted())
+          + "}");
     }
     return out;
   }
 
-  @SuppressWarnings("unchecked")
-  private static void addPart(List<List<String>[]> parts, List<String> up, List<String> del) {
-    parts.add(new List[] {up, del});
-  }
+  private record Part(List<String> upserted, List<String> deleted) {}
 
   /** The payload without keys, with room for part numbers up to 99999 and the reload flag. */
   private static int overhead(String topic) {

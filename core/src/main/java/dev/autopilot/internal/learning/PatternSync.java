@@ -38,6 +38,7 @@ final class PatternSync implements JavaTask {
   private static final Logger log = LoggerFactory.getLogger(PatternSync.class);
 
   private final InMemoryPatternCache fallbackCache = new InMemoryPatternCache();
+  private volatile boolean warnedForeignCache;
   /** Keys of an event that could not be published; announced again with the next run's event. */
   private final java.util.Set<String> unsentUpserts = new java.util.TreeSet<>();
   private final java.util.Set<String> unsentDeletes = new java.util.TreeSet<>();
@@ -45,8 +46,14 @@ final class PatternSync implements JavaTask {
   @Override
   public void run(TaskContext ctx) {
     String prefix = "[" + ctx.taskName() + "] ";
-    InMemoryPatternCache cache = ctx.service(PatternCache.class)
-        .filter(InMemoryPatternCache.class::isInstance).map(InMemoryPatternCache.class::cast).orElse(fallbackCache);
+    Optional<PatternCache> registered = ctx.service(PatternCache.class);
+    InMemoryPatternCache cache = registered.filter(InMemoryPatternCache.class::isInstance)
+        .map(InMemoryPatternCache.class::cast).orElse(fallbackCache);
+    if (registered.isPresent() && cache == fallbackCache && !warnedForeignCache) {
+      warnedForeignCache = true;
+      log.warn("{}the PatternCache registered by the host ({}) cannot be filled by pattern-sync; use the one Autopilot"
+          + " provides (autopilot.service(PatternCache.class))", prefix, registered.get().getClass().getName());
+    }
     Jdbc jdbc = new Jdbc(ctx.dataSource());
     Map<String, Pattern> fresh = new LinkedHashMap<>();
     for (Pattern p : jdbc.query("SELECT pattern_key, usage_count, success_count, confidence, last_seen, data::text, updated_at"
