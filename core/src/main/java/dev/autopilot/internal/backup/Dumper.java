@@ -50,9 +50,9 @@ final class Dumper {
     try (FileChannel out = created) {
       p = pb.start();
       StderrTail err = StderrTail.start(p.getErrorStream());
+      Watchdog watchdog = Watchdog.start(p, timeout, cancelled);
       try (InputStream in = p.getInputStream()) {
         byte[] buf = new byte[1 << 16];
-        long deadline = System.nanoTime() + timeout.toNanos();
         int n;
         while ((n = in.read(buf)) >= 0) {
           sha.update(buf, 0, n);
@@ -65,12 +65,9 @@ final class Dumper {
             throw new IOException("writing " + tmp + " failed after " + size + " bytes: " + reason(e), e);
           }
           size += n;
-          if (cancelled.getAsBoolean()) {
-            throw new IOException("cancelled (Autopilot is shutting down)");
-          }
-          if (System.nanoTime() > deadline) {
-            throw new IOException("pg_dump did not finish within " + timeout + " (setting autopilot.backup.timeout)");
-          }
+        }
+        if (watchdog.killedBecause() != null) {
+          throw new IOException(watchdog.killedBecause());
         }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
           throw new IOException("pg_dump closed its output but did not exit");
@@ -86,6 +83,8 @@ final class Dumper {
       } catch (IOException | RuntimeException e) {
         p.destroyForcibly();
         throw e;
+      } finally {
+        watchdog.stop();
       }
     }
     if (size == 0) {
@@ -154,6 +153,52 @@ final class Dumper {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Kills the child when the timeout passes or the task is cancelled, even while it writes
+   * nothing (a dump waiting on a lock would otherwise block our read forever).
+   */
+  static final class Watchdog {
+    private final Thread thread;
+    private volatile String killedBecause;
+
+    private Watchdog(Process p, Duration timeout, BooleanSupplier cancelled) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      thread = new Thread(() -> {
+        try {
+          while (p.isAlive()) {
+            if (cancelled.getAsBoolean()) {
+              killedBecause = "cancelled (Autopilot is shutting down)";
+            } else if (System.nanoTime() > deadline) {
+              killedBecause = "pg_dump did not finish within " + timeout + " (setting autopilot.backup.timeout)";
+            }
+            if (killedBecause != null) {
+              p.destroyForcibly();
+              return;
+            }
+            Thread.sleep(200);
+          }
+        } catch (InterruptedException e) {
+          // stopped: the dump is over
+        }
+      }, "autopilot-pg-dump-watchdog");
+      thread.setDaemon(true);
+    }
+
+    static Watchdog start(Process p, Duration timeout, BooleanSupplier cancelled) {
+      Watchdog w = new Watchdog(p, timeout, cancelled);
+      w.thread.start();
+      return w;
+    }
+
+    String killedBecause() {
+      return killedBecause;
+    }
+
+    void stop() {
+      thread.interrupt();
     }
   }
 

@@ -113,6 +113,26 @@ class BackupFaultTest {
   }
 
   @Test
+  void aDumpBlockedPastItsTimeoutIsKilledAndFails(TestDatabase db, @TempDir Path ok) throws Exception {
+    Row good = goodBackup(db, "f_timeout", ok);
+    try (Connection locker = db.connect(); Statement s = locker.createStatement()) {
+      locker.setAutoCommit(false);
+      s.execute("LOCK TABLE public.blobs IN ACCESS EXCLUSIVE MODE"); // pg_dump waits for its share lock
+      long t0 = System.nanoTime();
+      Row failed = failedRunLeavesOlderBackupUntouched(db, "f_timeout", good,
+          context(db, "f_timeout", "database-backup-hourly", ok).set("backup.timeout", "2s"));
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      assertTrue(failed.error().contains("did not finish within PT2S") && failed.error().contains("autopilot.backup.timeout"),
+          failed.error());
+      assertTrue(ms < 30_000, "killed at the timeout, not later: " + ms + " ms");
+      locker.rollback();
+    }
+    try (var files = Files.list(ok)) {
+      assertEquals(List.of(Path.of(good.filePath())), files.toList(), "no partial file left");
+    }
+  }
+
+  @Test
   void missingPgDumpFailsNamingTheSetting(TestDatabase db, @TempDir Path ok) throws Exception {
     Row good = goodBackup(db, "f_nodump", ok);
     Row failed = failedRunLeavesOlderBackupUntouched(db, "f_nodump", good,
