@@ -9,6 +9,7 @@ final class Extensions {
 
   static List<Extension> create(Runtime rt) {
     List<Extension> all = new ArrayList<>();
+    all.add(new dev.autopilot.internal.learning.PatternListener());
     return all;
   }
 }

@@ -19,14 +19,6 @@ final class InMemoryPatternCache implements PatternCache {
     snapshot = new Snapshot(java.util.Collections.unmodifiableMap(new TreeMap<>(patterns)), syncedAt);
   }
 
-  Map<String, Pattern> snapshot() {
-    return snapshot.byKey();
-  }
-
-  boolean synced() {
-    return snapshot.syncedAt() != null;
-  }
-
   @Override
   public Optional<Pattern> get(String key) {
     return Optional.ofNullable(snapshot.byKey().get(key));

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * there, atomically. Each step runs even when an earlier one failed; the run then fails with every
  * reason.
  *
- * <p>What changed: compared with the cache's previous snapshot when this process has one;
+ * <p>What changed: compared with this task's previous snapshot when this process has one;
  * otherwise (first run after a start) every row updated after the stored watermark minus one
  * minute. Deletions are seen only against a snapshot. So events are at least once: a restart may
  * re-announce a key, never lose one.
@@ -39,6 +39,7 @@ final class PatternSync implements JavaTask {
 
   private final InMemoryPatternCache fallbackCache = new InMemoryPatternCache();
   private volatile boolean warnedForeignCache;
+  private volatile Map<String, Pattern> lastSeen;
   /** Keys of an event that could not be published; announced again with the next run's event. */
   private final java.util.Set<String> unsentUpserts = new java.util.TreeSet<>();
   private final java.util.Set<String> unsentDeletes = new java.util.TreeSet<>();
@@ -54,19 +55,14 @@ final class PatternSync implements JavaTask {
       log.warn("{}the PatternCache registered by the host ({}) cannot be filled by pattern-sync; use the one Autopilot"
           + " provides (autopilot.service(PatternCache.class))", prefix, registered.get().getClass().getName());
     }
-    Jdbc jdbc = new Jdbc(ctx.dataSource());
-    Map<String, Pattern> fresh = new LinkedHashMap<>();
-    for (Pattern p : jdbc.query("SELECT pattern_key, usage_count, success_count, confidence, last_seen, data::text, updated_at"
-        + " FROM " + Jdbc.quoteIdent(ctx.schema()) + ".learned_patterns ORDER BY pattern_key", Jdbc.NONE,
-        rs -> new Pattern(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4), instant(rs.getTimestamp(5)),
-            rs.getString(6), instant(rs.getTimestamp(7))))) {
-      fresh.put(p.key(), p);
-    }
+    Map<String, Pattern> fresh = load(new Jdbc(ctx.dataSource()), ctx.schema());
     Optional<Instant> watermark = ctx.state().get("updated-at").map(Instant::parse);
     List<String> upserted = new ArrayList<>();
     List<String> deleted = new ArrayList<>();
-    Map<String, Pattern> old = cache.snapshot();
-    boolean haveSnapshot = cache.synced();
+    // Compared with what this task saw last, not with the cache: a PatternListener may have
+    // reloaded the cache since, and what it loaded was never announced by us.
+    Map<String, Pattern> old = lastSeen;
+    boolean haveSnapshot = old != null;
     for (Pattern p : fresh.values()) {
       if (haveSnapshot ? !Objects.equals(old.get(p.key()), p)
           : watermark.isEmpty() || p.updatedAt().isAfter(watermark.get().minus(Duration.ofMinutes(1)))) {
@@ -77,6 +73,7 @@ final class PatternSync implements JavaTask {
       old.keySet().stream().filter(k -> !fresh.containsKey(k)).forEach(deleted::add);
     }
     cache.replace(fresh, ctx.clock().instant());
+    lastSeen = fresh;
 
     List<String> errors = new ArrayList<>();
     synchronized (this) {
@@ -118,6 +115,18 @@ final class PatternSync implements JavaTask {
     if (!errors.isEmpty()) {
       throw new AutopilotException("pattern-sync: " + String.join("; ", errors));
     }
+  }
+
+  /** Every learned pattern, by key. */
+  static Map<String, Pattern> load(Jdbc jdbc, String schema) {
+    Map<String, Pattern> out = new LinkedHashMap<>();
+    for (Pattern p : jdbc.query("SELECT pattern_key, usage_count, success_count, confidence, last_seen, data::text, updated_at"
+        + " FROM " + Jdbc.quoteIdent(schema) + ".learned_patterns ORDER BY pattern_key", Jdbc.NONE,
+        rs -> new Pattern(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getDouble(4), instant(rs.getTimestamp(5)),
+            rs.getString(6), instant(rs.getTimestamp(7))))) {
+      out.put(p.key(), p);
+    }
+    return out;
   }
 
   private static Instant instant(Timestamp t) {
