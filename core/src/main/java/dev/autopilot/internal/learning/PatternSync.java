@@ -57,8 +57,8 @@ final class PatternSync implements JavaTask {
     }
     Map<String, Pattern> fresh = load(new Jdbc(ctx.dataSource()), ctx.schema());
     Optional<Instant> watermark = ctx.state().get("updated-at").map(Instant::parse);
-    List<String> upserted = new ArrayList<>();
-    List<String> deleted = new ArrayList<>();
+    java.util.Set<String> upserted = new java.util.LinkedHashSet<>();
+    java.util.Set<String> deleted = new java.util.LinkedHashSet<>();
     // Compared with what this task saw last, not with the cache: a PatternListener may have
     // reloaded the cache since, and what it loaded was never announced by us.
     Map<String, Pattern> old = lastSeen;
@@ -77,12 +77,12 @@ final class PatternSync implements JavaTask {
 
     List<String> errors = new ArrayList<>();
     synchronized (this) {
-      unsentUpserts.stream().filter(k -> fresh.containsKey(k) && !upserted.contains(k)).forEach(upserted::add);
-      unsentDeletes.stream().filter(k -> !fresh.containsKey(k) && !deleted.contains(k)).forEach(deleted::add);
+      unsentUpserts.stream().filter(fresh::containsKey).forEach(upserted::add);
+      unsentDeletes.stream().filter(k -> !fresh.containsKey(k)).forEach(deleted::add);
       unsentUpserts.clear();
       unsentDeletes.clear();
     }
-    EventPublisher.Event event = new EventPublisher.Event(TOPIC, upserted, deleted);
+    EventPublisher.Event event = new EventPublisher.Event(TOPIC, List.copyOf(upserted), List.copyOf(deleted));
     if (!event.isEmpty()) {
       EventPublisher publisher = ctx.service(EventPublisher.class).orElseGet(() ->
           new NotifyPublisher(ctx.dataSource(), ctx.config().get("events.channel-prefix", "autopilot_")));
