@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -147,6 +148,18 @@ public final class Autopilot implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new AutopilotException("interrupted while waiting for the bootstrap wave", e);
     }
+  }
+
+  /**
+   * Looks up a service: one the host registered with {@link Builder#service}, or one Autopilot
+   * provides ({@link PatternCache}, {@link dev.autopilot.spi.CacheRegistry}).
+   *
+   * @param type the service type
+   * @param <T> the service type
+   * @return the service, if there is one
+   */
+  public <T> Optional<T> service(Class<T> type) {
+    return Optional.ofNullable(type.cast(runtime.services().get(type)));
   }
 
   /** @return the monitoring API over both engines */
@@ -459,9 +472,10 @@ public final class Autopilot implements AutoCloseable {
       boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
       String prefix = "[" + instance + "] ";
 
+      Map<Class<?>, Object> svc = dev.autopilot.internal.learning.LearningServices.withDefaults(services);
       List<TaskCatalog.Contribution> all = new ArrayList<>();
       if (settings.getBoolean(Settings.BUILT_IN_TASKS, true)) {
-        dev.autopilot.internal.Pack.Context pc = new dev.autopilot.internal.Pack.Context(settings, schema, Map.copyOf(services));
+        dev.autopilot.internal.Pack.Context pc = new dev.autopilot.internal.Pack.Context(settings, schema, svc);
         for (dev.autopilot.internal.Pack pack : dev.autopilot.internal.Packs.all()) {
           pack.tasks(pc).forEach(t -> all.add(new TaskCatalog.Contribution(t, "built-in pack " + pack.name())));
         }
@@ -477,7 +491,7 @@ public final class Autopilot implements AutoCloseable {
       }
       TaskCatalog catalog = TaskCatalog.build(all, settings);
       Runtime rt = new Runtime(new Runtime.Config(dataSource, settings, catalog, schema, instance, threads, polling,
-          zone, clock, Map.copyOf(services), classLoader));
+          zone, clock, svc, classLoader));
       log.info("{}configured: schema={}, threads={}, polling-interval={}, zone={}, tasks={} ({} enabled), discovery={}",
           prefix, schema, threads, polling, zone, catalog.size(),
           catalog.entries().stream().filter(TaskCatalog.Entry::enabled).count(), discover);

@@ -11,6 +11,8 @@ public final class Packs {
     List<Pack> packs = new ArrayList<>();
     packs.add(new dev.autopilot.internal.sqltasks.SqlTasksPack());
     packs.add(new dev.autopilot.internal.knowledge.KnowledgePack());
+    packs.add(new dev.autopilot.internal.backup.BackupPack());
+    packs.add(new dev.autopilot.internal.learning.LearningPack());
     return packs;
   }
 }
