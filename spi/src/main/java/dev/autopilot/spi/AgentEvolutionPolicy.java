@@ -57,7 +57,14 @@ public interface AgentEvolutionPolicy {
    * @param reason a short human explanation, stored with the new agent version
    */
   record Change(int concurrency, String strategy, String configJson, String reason) {
-    /** Validates the values. */
+    /**
+     * Validates the values.
+     *
+     * @param concurrency the new concurrency, at least 1
+     * @param strategy the new strategy, not blank
+     * @param configJson the new configuration as a JSON object
+     * @param reason a short human explanation
+     */
     public Change {
       if (concurrency < 1) {
         throw new IllegalArgumentException("concurrency must be at least 1, was " + concurrency);

@@ -35,7 +35,13 @@ public interface EventPublisher {
    * @param deleted keys deleted, never null
    */
   record Event(String topic, List<String> upserted, List<String> deleted) {
-    /** Validates and copies the key lists. */
+    /**
+     * Validates and copies the key lists.
+     *
+     * @param topic what changed
+     * @param upserted keys inserted or updated
+     * @param deleted keys deleted
+     */
     public Event {
       Objects.requireNonNull(topic, "topic");
       upserted = List.copyOf(upserted);
