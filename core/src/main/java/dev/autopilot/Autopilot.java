@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -86,6 +87,21 @@ public final class Autopilot implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Attaches to a database an Autopilot host already runs on, as a client for operator tools:
+   * nothing is migrated, no scheduler starts and no task runs in this JVM. {@link #monitor()}
+   * answers as usual (health reports this instance as not alive), and {@link #trigger(String)}
+   * queues a run that the running instances pick up within their polling interval. Use
+   * {@link #start()} or this method, not both.
+   *
+   * @return this, for chaining
+   * @throws AutopilotException when the database cannot be reached or holds no Autopilot schema
+   */
+  public Autopilot attach() {
+    runtime.attach();
+    return this;
+  }
+
   /** @return true once started, until closed, while the scheduler runs */
   public boolean alive() {
     return runtime.alive();
@@ -102,6 +118,48 @@ public final class Autopilot implements AutoCloseable {
    */
   public String trigger(String taskName) {
     return runtime.trigger(Objects.requireNonNull(taskName, "taskName"), "manual");
+  }
+
+  /**
+   * Waits until the start-up wave this instance opened or joined has finished: every start-up
+   * task succeeded, skipped itself, finally failed, or was skipped because an earlier one failed.
+   * {@link #start()} never waits for the wave; call this when the host needs its data (a
+   * readiness probe, a test). Progress is also visible in {@link Monitor#bootstrap()}.
+   *
+   * @param timeout how long to wait at most
+   * @return the wave's state when it finished or the timeout passed (check {@link
+   *     BootstrapStatus#finished()} and {@link BootstrapStatus#succeeded()}); {@link
+   *     BootstrapStatus#none()} when there are no start-up tasks or the bootstrap is disabled
+   *     ({@code autopilot.bootstrap.enabled=false})
+   * @throws AutopilotException when not started, or interrupted while waiting
+   */
+  public BootstrapStatus awaitBootstrap(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (!runtime.alive()) {
+      throw new AutopilotException("[" + runtime.instanceName() + "] not started (call start() first)");
+    }
+    var bootstrap = runtime.extension(dev.autopilot.internal.bootstrap.Bootstrap.class);
+    if (bootstrap.isEmpty()) {
+      return BootstrapStatus.none();
+    }
+    try {
+      return bootstrap.get().await(timeout);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AutopilotException("interrupted while waiting for the bootstrap wave", e);
+    }
+  }
+
+  /**
+   * Looks up a service: one the host registered with {@link Builder#service}, or one Autopilot
+   * provides ({@link PatternCache}, {@link dev.autopilot.spi.CacheRegistry}).
+   *
+   * @param type the service type
+   * @param <T> the service type
+   * @return the service, if there is one
+   */
+  public <T> Optional<T> service(Class<T> type) {
+    return Optional.ofNullable(type.cast(runtime.services().get(type)));
   }
 
   /** @return the monitoring API over both engines */
@@ -414,9 +472,10 @@ public final class Autopilot implements AutoCloseable {
       boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
       String prefix = "[" + instance + "] ";
 
+      Map<Class<?>, Object> svc = dev.autopilot.internal.learning.LearningServices.withDefaults(services);
       List<TaskCatalog.Contribution> all = new ArrayList<>();
       if (settings.getBoolean(Settings.BUILT_IN_TASKS, true)) {
-        dev.autopilot.internal.Pack.Context pc = new dev.autopilot.internal.Pack.Context(settings, schema, Map.copyOf(services));
+        dev.autopilot.internal.Pack.Context pc = new dev.autopilot.internal.Pack.Context(settings, schema, svc);
         for (dev.autopilot.internal.Pack pack : dev.autopilot.internal.Packs.all()) {
           pack.tasks(pc).forEach(t -> all.add(new TaskCatalog.Contribution(t, "built-in pack " + pack.name())));
         }
@@ -432,7 +491,7 @@ public final class Autopilot implements AutoCloseable {
       }
       TaskCatalog catalog = TaskCatalog.build(all, settings);
       Runtime rt = new Runtime(new Runtime.Config(dataSource, settings, catalog, schema, instance, threads, polling,
-          zone, clock, Map.copyOf(services), classLoader));
+          zone, clock, svc, classLoader));
       log.info("{}configured: schema={}, threads={}, polling-interval={}, zone={}, tasks={} ({} enabled), discovery={}",
           prefix, schema, threads, polling, zone, catalog.size(),
           catalog.entries().stream().filter(TaskCatalog.Entry::enabled).count(), discover);

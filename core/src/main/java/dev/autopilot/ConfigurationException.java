@@ -5,7 +5,9 @@ public class ConfigurationException extends AutopilotException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The setting's name. */
   private final String setting;
+  /** The rejected value, as given. */
   private final String value;
 
   /**

@@ -24,6 +24,14 @@ public interface Monitor {
    */
   Optional<TaskStatus> task(String name);
 
+  /**
+   * The newest start-up wave, cluster-wide: each start-up task's step with its state (pending,
+   * running, retrying, succeeded, skipped, failed), attempts and last error or skip reason.
+   *
+   * @return the wave, or {@link BootstrapStatus#none()} when no wave was ever opened
+   */
+  BootstrapStatus bootstrap();
+
   /** @return health now */
   Health health();
 }

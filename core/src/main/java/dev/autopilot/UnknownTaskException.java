@@ -5,6 +5,7 @@ public class UnknownTaskException extends AutopilotException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The name that was asked for. */
   private final String taskName;
 
   /** @param taskName the name that was asked for */

@@ -87,8 +87,11 @@ class TwoInstancesTest {
       int instances = jdbc.queryOne("SELECT count(DISTINCT instance) FROM public.runs", ps -> {}, rs -> rs.getInt(1)).orElseThrow();
       assertEquals(2, instances, "both instances worked");
 
-      aps.forEach(a -> a.flushHistory(Duration.ofSeconds(5)));
-      List<JobRecord> recurring = aps.get(0).monitor().jobs(JobQuery.all().task("every-second").states(JobState.SUCCEEDED).limit(1000));
+      // stop both before counting: a recurring run must not land between the two counts
+      aps.forEach(Autopilot::close);
+      List<JobRecord> recurring = jdbc.query("SELECT scheduled_at FROM twice.job_history WHERE task_name = 'every-second'"
+          + " AND outcome = 'succeeded'", ps -> {}, rs -> new JobRecord(0, "every-second", "recurring", Engine.DB_SCHEDULER,
+              JobState.SUCCEEDED, 1, null, rs.getTimestamp(1).toInstant(), null, null, null, null));
       assertTrue(recurring.size() >= 3, "recurring runs: " + recurring.size());
       long slots = recurring.stream().map(JobRecord::scheduledAt).distinct().count();
       assertEquals(recurring.size(), slots, "each recurring slot ran once");

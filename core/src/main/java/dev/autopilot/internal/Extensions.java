@@ -9,7 +9,9 @@ final class Extensions {
 
   static List<Extension> create(Runtime rt) {
     List<Extension> all = new ArrayList<>();
-    all.add(new dev.autopilot.internal.pgcron.PgCronEngine());
+    all.add(new dev.autopilot.internal.pgcron.PgCronEngine()); // decides the SQL engine, reconciles cron.job
+    all.add(new dev.autopilot.internal.bootstrap.Bootstrap(rt)); // opens or joins the start-up wave in afterStart
+    all.add(new dev.autopilot.internal.learning.PatternListener());
     return all;
   }
 }

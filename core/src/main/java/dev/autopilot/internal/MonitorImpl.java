@@ -165,6 +165,11 @@ public final class MonitorImpl implements Monitor {
   }
 
   @Override
+  public dev.autopilot.BootstrapStatus bootstrap() {
+    return new dev.autopilot.internal.bootstrap.BootstrapStore(rt.jdbc(), rt.schema()).latest();
+  }
+
+  @Override
   public Health health() {
     List<String> failing = tasks().stream()
         .filter(t -> t.lastOutcome() == JobState.FAILED || t.lastOutcome() == JobState.DEAD)

@@ -10,6 +10,9 @@ public final class Packs {
   public static List<Pack> all() {
     List<Pack> packs = new ArrayList<>();
     packs.add(new dev.autopilot.internal.sqltasks.SqlTasksPack());
+    packs.add(new dev.autopilot.internal.knowledge.KnowledgePack());
+    packs.add(new dev.autopilot.internal.backup.BackupPack());
+    packs.add(new dev.autopilot.internal.learning.LearningPack());
     return packs;
   }
 }

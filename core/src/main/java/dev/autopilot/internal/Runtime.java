@@ -62,6 +62,8 @@ public final class Runtime implements AutoCloseable {
       new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "pg_cron engine not enabled");
   private volatile boolean closing;
   private volatile boolean started;
+  private volatile boolean attached;
+  private com.github.kagkarlsson.scheduler.SchedulerClient client;
   private int schemaVersion;
 
   public Runtime(Config cfg) {
@@ -116,6 +118,31 @@ public final class Runtime implements AutoCloseable {
     log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}", logPrefix,
         (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(), cfg.schema(), schemaVersion,
         cfg.threads(), cfg.pollingInterval());
+  }
+
+  /**
+   * Attaches as a client (operator tools): no migrations, no scheduler, nothing runs here.
+   * Extensions decide engines read-only; triggers are queued for the instances that run tasks.
+   */
+  public synchronized void attach() {
+    if (started || attached) {
+      return;
+    }
+    String q = Jdbc.quoteIdent(cfg.schema());
+    boolean present = jdbc.queryOne("SELECT to_regclass(?) IS NOT NULL",
+        ps -> ps.setString(1, q + ".autopilot_schema_history"), rs -> rs.getBoolean(1)).orElse(false);
+    if (!present) {
+      throw new AutopilotException("no Autopilot schema '" + cfg.schema()
+          + "' in this database (start the host application once: it migrates)");
+    }
+    schemaVersion = jdbc.queryOne("SELECT coalesce(max(version), 0) FROM " + q + ".autopilot_schema_history",
+        Jdbc.NONE, rs -> rs.getInt(1)).orElse(0);
+    for (Extension x : extensions) {
+      x.inspect(this);
+    }
+    client = com.github.kagkarlsson.scheduler.SchedulerClient.Builder.create(cfg.dataSource())
+        .tableName(q + ".scheduled_tasks").enablePriority().build();
+    attached = true;
   }
 
   private void removeDisabledRecurring() {
@@ -257,13 +284,17 @@ public final class Runtime implements AutoCloseable {
     TaskCatalog.Entry e = cfg.catalog().get(taskName);
     requireStarted();
     String id = prefix + "-" + UUID.randomUUID();
+    if (!started) {
+      client.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
+      return id;
+    }
     scheduler.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
     scheduler.triggerCheckForDueExecutions();
     return id;
   }
 
   private void requireStarted() {
-    if (!started || closing) {
+    if (!(started || attached) || closing) {
       throw new AutopilotException(logPrefix + "not started (call start() first)");
     }
   }
@@ -300,6 +331,10 @@ public final class Runtime implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (attached && !started) {
+      closing = true;
+      return;
+    }
     if (!started || closing) {
       return;
     }
@@ -357,6 +392,11 @@ public final class Runtime implements AutoCloseable {
 
   public int schemaVersion() {
     return schemaVersion;
+  }
+
+  /** @return this runtime's extension of that type, if registered */
+  public <T extends Extension> java.util.Optional<T> extension(Class<T> type) {
+    return extensions.stream().filter(type::isInstance).map(type::cast).findFirst();
   }
 
   public Scheduler scheduler() {

@@ -60,6 +60,10 @@ public final class PostgresCluster implements AutoCloseable {
   private Thread shutdownHook;
 
   private PostgresCluster(Builder b) {
+    if (b.binDir != null && !Files.isExecutable(b.binDir.resolve("initdb"))) {
+      throw new IllegalStateException("no PostgreSQL server binaries (initdb) in " + b.binDir
+          + ". Run " + SETUP_COMMAND + " to install PostgreSQL 15 with pg_cron and pgvector.");
+    }
     this.binDir = b.binDir != null ? b.binDir : findBinDir();
     this.throwaway = b.dataDir == null;
     this.dataDir = b.dataDir;
@@ -88,6 +92,10 @@ public final class PostgresCluster implements AutoCloseable {
       Files.createDirectories(dir);
       dirOverride = dir;
       chownToServerUser(dir);
+      if (isRoot() && !runQuietly(List.of("runuser", "-u", SERVER_OS_USER, "--", "test", "-w", dir.toString()))) {
+        throw new IllegalStateException("the '" + SERVER_OS_USER + "' OS user, which runs the server when the JVM is root,"
+            + " cannot write " + dir + ": make its parent directories traversable (chmod o+x) or choose another directory");
+      }
       boolean fresh = !Files.exists(dir.resolve("PG_VERSION"));
       if (fresh) {
         run(List.of(bin("initdb"), "-D", dir.toString(), "-U", SUPERUSER, "--auth=trust",
@@ -340,6 +348,15 @@ public final class PostgresCluster implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted: " + String.join(" ", cmd), e);
+    }
+  }
+
+  private static boolean runQuietly(List<String> cmd) {
+    try {
+      runRaw(cmd, 30, true);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 
