@@ -208,10 +208,10 @@ public final class Runtime implements AutoCloseable {
    * @return the reason when the task noted a skip ({@code note_skip}, V003) during the call, else null
    */
   String runSql(Task task) throws SQLException {
-    String sql = expandSql(task.sql().orElseThrow(), cfg.schema());
     String q = Jdbc.quoteIdent(cfg.schema());
     try (Connection c = cfg.dataSource().getConnection()) {
       c.setAutoCommit(true);
+      String sql = expandSql(c, task.sql().orElseThrow(), cfg.schema());
       java.sql.Timestamp before;
       try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
         rs.next();
@@ -231,6 +231,23 @@ public final class Runtime implements AutoCloseable {
   /** A SQL task's statement as run by either engine: {@code ${schema}} becomes the quoted schema. */
   public static String expandSql(String sql, String schema) {
     return sql.replace("${schema}", Jdbc.quoteIdent(schema));
+  }
+
+  /** Placeholder for every table and materialized view of the schema, qualified, comma-separated. */
+  public static final String SCHEMA_TABLES = "${schema_tables}";
+
+  /**
+   * {@link #expandSql(String, String)}, plus {@value #SCHEMA_TABLES} read from the catalog now
+   * (for {@code VACUUM (ANALYZE)}, which needs the list in the statement itself).
+   */
+  public static String expandSql(Connection c, String sql, String schema) throws SQLException {
+    if (sql.contains(SCHEMA_TABLES)) {
+      List<String> tables = Jdbc.query(c, "SELECT format('%I.%I', n.nspname, t.relname) FROM pg_class t"
+          + " JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = ? AND t.relkind IN ('r', 'm')"
+          + " ORDER BY t.relname", ps -> ps.setString(1, schema), rs -> rs.getString(1));
+      sql = sql.replace(SCHEMA_TABLES, String.join(", ", tables));
+    }
+    return expandSql(sql, schema);
   }
 
   /** Retries with the task's policy; a recurring task never retries past its next slot. */

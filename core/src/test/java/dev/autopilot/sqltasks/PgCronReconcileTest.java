@@ -53,14 +53,17 @@ class PgCronReconcileTest {
     return String.format("autopilot:%08x:", crc.getValue());
   }
 
-  private static Map<String, String> expected(String schema, Map<String, String> schedules, List<String> disabled) {
+  private static Map<String, String> expected(TestDatabase db, String schema, Map<String, String> schedules,
+      List<String> disabled) throws Exception {
     Map<String, String> out = new TreeMap<>();
     for (Task t : SqlTaskFixtures.tasks(schema, Map.of())) {
       if (t.kind() != Task.Kind.SQL || t.trigger().cronExpression().isEmpty() || disabled.contains(t.name())) {
         continue;
       }
       String cron = schedules.getOrDefault(t.name(), t.trigger().cronExpression().get());
-      out.put(t.name(), cron + " | " + t.sql().get().replace("${schema}", "\"" + schema + "\""));
+      try (Connection c = db.connect()) {
+        out.put(t.name(), cron + " | " + dev.autopilot.internal.Runtime.expandSql(c, t.sql().get(), schema));
+      }
     }
     return out;
   }
@@ -79,7 +82,7 @@ class PgCronReconcileTest {
     props.put("autopilot.task.cleanup-artifacts.enabled", "false");
     props.put("autopilot.task.cleanup-job-history.succeeded-retention", "20d");
     try (Autopilot ap = SqlTaskFixtures.builder(db.dataSource(), schema, props).build().start()) {
-      Map<String, String> want = expected(schema, Map.of("pattern-learning", "*/7 * * * *"), List.of("cleanup-artifacts"));
+      Map<String, String> want = expected(db, schema, Map.of("pattern-learning", "*/7 * * * *"), List.of("cleanup-artifacts"));
       want.put("cleanup-job-history", "0 0 * * 0 | CALL \"recon\".cleanup_job_history(p_succeeded => '1728000000 milliseconds'::interval)");
       assertEquals(want, ownedJobs(db, schema));
       assertEquals(15, want.size(), "18 tasks minus planning-seed (start-up only), reindex (Java), cleanup-artifacts");
@@ -100,7 +103,7 @@ class PgCronReconcileTest {
     props.remove("autopilot.task.pattern-learning.schedule");
     props.put("autopilot.task.metrics-refresh.enabled", "false");
     try (Autopilot ap = SqlTaskFixtures.builder(db.dataSource(), schema, props).build().start()) {
-      Map<String, String> want = expected(schema, Map.of(), List.of("cleanup-artifacts", "metrics-refresh"));
+      Map<String, String> want = expected(db, schema, Map.of(), List.of("cleanup-artifacts", "metrics-refresh"));
       want.put("cleanup-job-history", "0 0 * * 0 | CALL \"recon\".cleanup_job_history(p_succeeded => '1728000000 milliseconds'::interval)");
       assertEquals(want, ownedJobs(db, schema));
     }
@@ -134,7 +137,7 @@ class PgCronReconcileTest {
       for (CompletableFuture<Autopilot> f : starts) {
         aps.add(f.get());
       }
-      assertEquals(expected(schema, Map.of(), List.of()), ownedJobs(db, schema));
+      assertEquals(expected(db, schema, Map.of(), List.of()), ownedJobs(db, schema));
     } finally {
       aps.forEach(Autopilot::close);
     }

@@ -113,8 +113,8 @@ public final class PgCronEngine implements Extension {
     List<Reconciler.Job> out = new ArrayList<>();
     for (TaskCatalog.Entry e : rt.catalog().entries()) {
       if (e.enabled() && e.cron() != null && rt.engineOf(e).engine() == Engine.PG_CRON) {
-        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(),
-            Runtime.expandSql(e.task().sql().orElseThrow(), rt.schema())));
+        String command = rt.jdbc().withConnection(c -> Runtime.expandSql(c, e.task().sql().orElseThrow(), rt.schema()));
+        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(), command));
       }
     }
     return out;

@@ -30,16 +30,6 @@ public final class SqlTasksPack implements Pack {
 
   public static final String NAME = "sql";
 
-  /** Tables VACUUM (ANALYZE) covers: Autopilot's own (V001..V008). */
-  static final List<String> TABLES = List.of(
-      "autopilot_schema_history", "scheduled_tasks", "job_history", "task_state", "task_progress",
-      "agents", "agent_versions", "work_plan", "agent_tasks", "pattern_observations", "learned_patterns",
-      "package_registry", "package_usage", "package_cache", "code_files", "code_chunks", "embeddings",
-      "graph_nodes", "graph_edges", "dead_code_findings", "knowledge_artifacts", "knowledge_rejects",
-      "templates", "telemetry_events", "metric_rollups", "feedback", "artifacts", "backups", "backup_archive",
-      "table_stats_history", "vector_stats", "reports", "hub_config",
-      "task_performance", "agent_performance", "hot_packages");
-
   private enum Type { INTERVAL, INT, DOUBLE }
 
   private record Param(String key, String arg, Type type) {}
@@ -138,10 +128,14 @@ public final class SqlTasksPack implements Pack {
     }
   }
 
+  /**
+   * {@code VACUUM (ANALYZE)} of every table and materialized view in Autopilot's schema, one
+   * statement: the list ({@code ${schema_tables}}) is read from the catalog when the statement is
+   * placed in pg_cron (at start, after migrations) or run by db-scheduler, so tables added by later
+   * migrations are covered.
+   */
   static String vacuumCommand() {
-    List<String> qualified = new ArrayList<>();
-    TABLES.forEach(t -> qualified.add("${schema}." + t));
-    return "VACUUM (ANALYZE) " + String.join(", ", qualified);
+    return "VACUUM (ANALYZE) " + dev.autopilot.internal.Runtime.SCHEMA_TABLES;
   }
 
   /** The bundled roadmap, or the host's JSON array from {@code autopilot.task.planning-seed.roadmap}. */
