@@ -86,6 +86,13 @@ class PgCronRunsTest {
       assertNotNull(learn.startedAt());
       assertNotNull(learn.finishedAt());
       JobRecord sync = ap.monitor().jobs(JobQuery.all().task("centralcloud-sync")).get(0);
+      if (sync.state() != JobState.SKIPPED) {
+        try (Connection c = SqlTaskFixtures.cronDb(db); Connection a = db.connect()) {
+          System.out.println("DIAG sync " + sync + " cron: " + SqlTaskFixtures.rows(c, "SELECT j.jobname, d.runid, d.status,"
+              + " d.start_time, d.end_time FROM cron.job_run_details d JOIN cron.job j USING (jobid) WHERE j.database = '"
+              + db.name() + "'") + " marker: " + SqlTaskFixtures.rows(a, "SELECT * FROM fired.task_state"));
+        }
+      }
       assertEquals(JobState.SKIPPED, sync.state(), "no hub configured");
       assertTrue(sync.errorMessage().contains("no hub configured"), sync.errorMessage());
       assertEquals(JobState.SUCCEEDED, ap.monitor().jobs(JobQuery.all().task("daily-vacuum-analyze")).get(0).state());

@@ -16,15 +16,15 @@ import java.util.List;
  * lands once: {@code cron_run_id} is unique and inserts are {@code ON CONFLICT DO NOTHING}, so
  * instances importing at the same time, or an import repeated after a crash, write nothing twice.
  * A watermark ({@code task_state 'pg_cron-import'/'watermark'}) keeps each pass short; it stays at
- * the oldest run still in progress so that run is imported once it finishes. A run that left a
- * skip marker ({@code note_skip}) between its start and end is recorded as {@code skipped}.
+ * the oldest run still in progress so that run is imported once it finishes. A run whose backend
+ * (job_pid) left a skip marker ({@code note_skip}, V009) while it ran is recorded as {@code skipped}.
  */
 final class RunImporter {
   static final String STATE = "pg_cron-import";
   private static final int PAGE = 5000;
   private static final Duration GIVE_UP_ON_UNFINISHED = Duration.ofDays(1);
 
-  private record Run(long runId, String task, String status, String message, Instant start, Instant end) {}
+  private record Run(long runId, String task, String status, String message, Instant start, Instant end, Integer pid) {}
 
   private final Runtime rt;
   private final CronConnector cron;
@@ -49,14 +49,14 @@ final class RunImporter {
       long from = wm;
       List<Run> runs;
       try (Connection c = cron.connect()) {
-        runs = Jdbc.query(c, "SELECT d.runid, j.jobname, d.status, d.return_message, d.start_time, d.end_time"
+        runs = Jdbc.query(c, "SELECT d.runid, j.jobname, d.status, d.return_message, d.start_time, d.end_time, d.job_pid"
             + " FROM cron.job_run_details d JOIN cron.job j ON j.jobid = d.jobid"
             + " WHERE left(j.jobname, ?) = ? AND d.runid >= ? ORDER BY d.runid LIMIT " + PAGE, ps -> {
               ps.setInt(1, prefix.length());
               ps.setString(2, prefix);
               ps.setLong(3, from);
             }, rs -> new Run(rs.getLong(1), taskOf(rs.getString(2)), rs.getString(3), rs.getString(4),
-                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6))));
+                instant(rs.getTimestamp(5)), instant(rs.getTimestamp(6)), (Integer) rs.getObject(7)));
       }
       if (runs.isEmpty()) {
         break;
@@ -94,8 +94,12 @@ final class RunImporter {
           + " SELECT ?, ?, 'pg_cron', CASE WHEN ? THEN 'failed' WHEN s.value IS NOT NULL THEN 'skipped' ELSE 'succeeded' END,"
           + " 1, 'pg_cron', date_trunc('minute', ?::timestamptz), ?, ?, ?, CASE WHEN ? THEN 'pg_cron' END,"
           + " CASE WHEN ? THEN ? ELSE s.value END, ?"
-          + " FROM (SELECT (SELECT value FROM " + q + ".task_state WHERE task_name = ? AND key = 'skipped'"
-          + " AND updated_at BETWEEN ? AND ?) AS value) s"
+          // the marker of this run: noted by the run's backend (pid) while it ran; start_time can be
+          // recorded late under load, hence the slack before it
+          + " FROM (SELECT (SELECT m.value FROM " + q + ".task_state m JOIN " + q + ".task_state p"
+          + " ON p.task_name = m.task_name AND p.key = 'skipped_pid'"
+          + " WHERE m.task_name = ? AND m.key = 'skipped' AND p.value = ?"
+          + " AND m.updated_at BETWEEN ?::timestamptz - interval '5 minutes' AND ?) AS value) s"
           + " ON CONFLICT (cron_run_id) DO NOTHING")) {
         for (Run r : runs) {
           boolean failed = "failed".equals(r.status());
@@ -119,6 +123,7 @@ final class RunImporter {
           ps.setString(i++, failed ? clip(r.message()) : null);
           ps.setLong(i++, r.runId());
           ps.setString(i++, r.task());
+          ps.setString(i++, r.pid() == null ? "" : r.pid().toString());
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, te);
           ps.addBatch();
