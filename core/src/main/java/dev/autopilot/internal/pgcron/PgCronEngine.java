@@ -108,6 +108,42 @@ public final class PgCronEngine implements Extension {
     }
   }
 
+  /**
+   * Attached as a client (operator tools): the engine an instance with these settings uses, from
+   * the same checks as at start (pg_cron preloaded, extension present, privileges), read-only:
+   * nothing is created or changed. The reason says how many jobs of this schema cron.job holds.
+   */
+  @Override
+  public void inspect(Runtime rt) {
+    this.rt = rt;
+    Settings s = rt.settings();
+    String mode = s.get(Settings.PG_CRON).orElse("auto").toLowerCase(Locale.ROOT);
+    if (mode.equals("off")) {
+      rt.setSqlEngine(new EngineChoice(Engine.DB_SCHEDULER, "pg_cron disabled by " + s.source(Settings.PG_CRON) + "=off"));
+      return;
+    }
+    try {
+      Probe.App app = rt.jdbc().withConnection(Probe::app);
+      if (app.cronDatabase() == null) {
+        throw new Probe.Unusable("pg_cron is not preloaded (shared_preload_libraries has no pg_cron)");
+      }
+      CronConnector cron = new CronConnector(rt, app);
+      try (Connection c = cron.connect()) {
+        Probe.Cron facts = Probe.check(c, app.cronDatabase(), false);
+        String prefix = Reconciler.prefix(rt.schema(), app.database());
+        long owned = dev.autopilot.internal.Jdbc.query(c, "SELECT count(*) FROM cron.job WHERE left(jobname, ?) = ?", ps -> {
+          ps.setInt(1, prefix.length());
+          ps.setString(2, prefix);
+        }, rs -> rs.getLong(1)).get(0);
+        // what a starting instance with these settings decides; the job count tells whether one did
+        rt.setSqlEngine(new EngineChoice(Engine.PG_CRON, "pg_cron " + facts.version() + " in database "
+            + app.cronDatabase() + " (" + owned + " job(s) of this schema in cron.job)"));
+      }
+    } catch (SQLException | RuntimeException e) { // Probe.Unusable included: the reason
+      rt.setSqlEngine(new EngineChoice(Engine.DB_SCHEDULER, e.getMessage()));
+    }
+  }
+
   /** The jobs the catalog wants in pg_cron: enabled SQL tasks with a cron schedule. */
   private List<Reconciler.Job> wanted(String prefix) {
     List<Reconciler.Job> out = new ArrayList<>();
