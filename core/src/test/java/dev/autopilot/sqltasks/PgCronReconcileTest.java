@@ -202,4 +202,35 @@ class PgCronReconcileTest {
       }
     }
   }
+
+  @Test
+  void theCronDatabaseCanBeGivenAsDataSourceOrUrl(TestDatabase db) throws Exception {
+    assumeTrue(db.pgCronAvailable(), "pg_cron not installed");
+    Map<String, String> one = Map.of("autopilot.pack.sql.enabled", "false", "autopilot.task.pattern-learning.enabled", "true");
+    try (Autopilot ap = SqlTaskFixtures.builder(db.dataSource(), "viads", one)
+        .pgCronDataSource(db.newDataSource(db.jdbcUrlOf("postgres"), 2)).build().start()) {
+      assertEquals(Engine.PG_CRON, ap.monitor().task("pattern-learning").orElseThrow().engine());
+      assertEquals(List.of("pattern-learning"), new ArrayList<>(ownedJobs(db, "viads").keySet()));
+    }
+    Map<String, String> viaUrl = new HashMap<>(one);
+    viaUrl.put("autopilot.pg-cron.url", db.jdbcUrlOf("postgres"));
+    try (Autopilot ap = SqlTaskFixtures.builder(db.dataSource(), "viaurl", viaUrl).build().start()) {
+      assertEquals(List.of("pattern-learning"), new ArrayList<>(ownedJobs(db, "viaurl").keySet()));
+    }
+    Map<String, String> wrong = new HashMap<>(one);
+    wrong.put("autopilot.pg-cron.url", db.jdbcUrl()); // the app database: pg_cron does not live there
+    try (Autopilot ap = SqlTaskFixtures.builder(db.dataSource(), "wrongurl", wrong).build().start()) {
+      TaskStatus t = ap.monitor().task("pattern-learning").orElseThrow();
+      assertEquals(Engine.DB_SCHEDULER, t.engine());
+      assertEquals("the pg_cron connection goes to database " + db.name() + " but cron.database_name is postgres",
+          t.engineReason());
+    }
+    Map<String, String> required = new HashMap<>(wrong);
+    required.put("autopilot.pg-cron", "required");
+    dev.autopilot.ConfigurationException e = org.junit.jupiter.api.Assertions.assertThrows(
+        dev.autopilot.ConfigurationException.class,
+        () -> SqlTaskFixtures.builder(db.dataSource(), "wrongurl", required).build().start());
+    assertTrue(e.getMessage().contains("autopilot.pg-cron"), e.getMessage());
+    assertTrue(e.getMessage().contains("cron.database_name is postgres"), e.getMessage());
+  }
 }
