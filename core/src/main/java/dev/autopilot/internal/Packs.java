@@ -9,6 +9,7 @@ public final class Packs {
 
   public static List<Pack> all() {
     List<Pack> packs = new ArrayList<>();
+    packs.add(new dev.autopilot.internal.code.CodePack());
     return packs;
   }
 }

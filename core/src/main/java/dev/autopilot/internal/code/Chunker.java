@@ -164,7 +164,7 @@ final class Chunker {
         continue;
       }
       char last = t.charAt(t.length() - 1);
-      return last == '}' || last == ';' || last == ')' || last == ']' || depth[p] > level;
+      return last == '}' || last == '{' || last == ';' || last == ')' || last == ']' || depth[p] > level;
     }
     return true;
   }

@@ -31,7 +31,7 @@ final class Imports {
   private static final Pattern RUST_MOD = Pattern.compile("(?m)^\\s*(?:pub(?:\\([\\w:]+\\))?\\s+)?mod\\s+(\\w+)\\s*;");
   private static final Pattern RUST_USE = Pattern.compile("(?m)^\\s*(?:pub(?:\\([\\w:]+\\))?\\s+)?use\\s+([\\w:]+)");
   private static final Pattern RUST_EXTERN = Pattern.compile("(?m)^\\s*extern\\s+crate\\s+(\\w+)");
-  private static final Pattern EX = Pattern.compile("(?m)^\\s*(?:alias|import|use|require)\\s+([A-Z][\\w.]*)(?:\\.\\{([\\w\\s,.]+)\\})?");
+  private static final Pattern EX = Pattern.compile("(?m)^\\s*(?:alias|import|use|require)\\s+([A-Z]\\w*(?:\\.[A-Z]\\w*)*)(?:\\.\\{([\\w\\s,.]+)\\})?");
 
   static List<Import> of(String language, String text) {
     List<Import> out = new ArrayList<>();
