@@ -65,7 +65,9 @@ final class FileWalker {
       @Override
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
         if (!attrs.isRegularFile()) {
-          if (!attrs.isDirectory()) {
+          if (attrs.isSymbolicLink()) {
+            problems.accept(rel(root, file) + ": cannot be read (dangling symbolic link)");
+          } else if (!attrs.isDirectory()) {
             problems.accept(rel(root, file) + ": skipped, not a regular file");
           }
           return FileVisitResult.CONTINUE;

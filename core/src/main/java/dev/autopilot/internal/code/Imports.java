@@ -22,7 +22,7 @@ final class Imports {
   private static final Pattern JAVA = Pattern.compile("(?m)^\\s*import\\s+(static\\s+)?([\\w.]+?)(\\.\\*)?\\s*;");
   private static final Pattern KOTLIN = Pattern.compile("(?m)^\\s*import\\s+([\\w.`]+?)(\\.\\*)?(\\s+as\\s+\\w+)?\\s*$");
   private static final Pattern PY_IMPORT = Pattern.compile("(?m)^\\s*import\\s+([\\w.]+(?:\\s+as\\s+\\w+)?(?:\\s*,\\s*[\\w.]+(?:\\s+as\\s+\\w+)?)*)");
-  private static final Pattern PY_FROM = Pattern.compile("(?m)^\\s*from\\s+(\\.*[\\w.]*)\\s+import\\s+\\(?([\\w\\s,*]+)");
+  private static final Pattern PY_FROM = Pattern.compile("(?m)^\\s*from\\s+(\\.*[\\w.]*)\\s+import\\s+(?:\\(([^)]*)\\)|([\\w \\t,*]+))");
   private static final Pattern JS = Pattern.compile(
       "(?:\\bfrom\\s*|\\bimport\\s*\\(?\\s*|\\brequire\\s*\\(\\s*)['\"]([^'\"\\n]+)['\"]");
   private static final Pattern GO_SINGLE = Pattern.compile("(?m)^\\s*import\\s+(?:[\\w.]+\\s+)?\"([^\"]+)\"");
@@ -112,7 +112,8 @@ final class Imports {
     m = PY_FROM.matcher(text);
     while (m.find()) {
       List<String> names = new ArrayList<>();
-      for (String n : m.group(2).split(",")) {
+      String list = m.group(2) != null ? m.group(2) : m.group(3);
+      for (String n : list.split(",")) {
         String name = n.trim().split("\\s+")[0];
         if (!name.isEmpty()) {
           names.add(name);
