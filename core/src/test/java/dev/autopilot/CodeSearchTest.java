@@ -30,7 +30,15 @@ class CodeSearchTest {
     // start-up triggers run through the bootstrap wave of another issue; triggering them here
     // runs the same tasks in the same order
     run(ap, "code-ingest");
+    Jdbc jdbc = new Jdbc(db.dataSource());
+    jdbc.update("INSERT INTO " + schema + ".templates (path, name, content, content_hash) VALUES"
+        + " ('t/greeting.txt', 'greeting', 'Hello {{name}}', 'h1')", Jdbc.NONE);
+    jdbc.update("INSERT INTO " + schema + ".knowledge_artifacts (artifact_type, artifact_id, title, content,"
+        + " content_hash, source_file) VALUES ('pattern', 'p1', 'Retry', '{\"text\": \"retry with backoff\"}', 'k1', 'k.json')",
+        Jdbc.NONE);
     run(ap, "rag-setup");
+    assertEquals(List.of("chunk", "knowledge", "template"), jdbc.query("SELECT DISTINCT owner_type FROM " + schema
+        + ".embeddings ORDER BY 1", Jdbc.NONE, rs -> rs.getString(1)), "rag-setup backfilled every owner type");
     return ap;
   }
 
@@ -97,6 +105,11 @@ class CodeSearchTest {
           + " WHERE id <= " + maxBefore, Jdbc.NONE, rs -> rs.getString(1)).orElseThrow().equals(othersBefore),
           "no existing vector rewritten");
       assertFirst(ap, "return text in upper case", "python/pkg/helpers.py");
+
+      jdbc.update("UPDATE s_pgv.templates SET content = 'Goodbye {{name}}', content_hash = 'h2'", Jdbc.NONE);
+      run(ap, "template-embed");
+      assertEquals("h2", jdbc.queryOne("SELECT source_hash FROM s_pgv.embeddings WHERE owner_type = 'template'",
+          Jdbc.NONE, rs -> rs.getString(1)).orElseThrow(), "template-embed re-embedded the changed template");
     }
   }
 

@@ -67,10 +67,11 @@ public final class CodeSearch {
     boolean pg = storage(model).equals("pgvector");
     Map<Long, Double> sims = new HashMap<>();
     Set<Long> ids = new LinkedHashSet<>();
+    VectorCache.Snapshot snap = pg ? null : cache.current(model.id());
     if (pg) {
       sims.putAll(pgNearest(model, q, candidates));
     } else {
-      for (VectorCache.Scored sc : cache.nearest(model.id(), q, candidates)) {
+      for (VectorCache.Scored sc : cache.nearest(snap, q, candidates)) {
         sims.put(sc.ownerId(), sc.similarity());
       }
     }
@@ -85,7 +86,7 @@ public final class CodeSearch {
     for (SearchHit h : hits) {
       Double sim = sims.get(h.chunkId());
       if (sim == null && !pg) {
-        sim = cache.similarity(model.id(), h.chunkId(), q);
+        sim = cache.similarity(snap, h.chunkId(), q);
       }
       double score = (sim == null ? 0 : sim) + FTS_WEIGHT * ranks.getOrDefault(h.chunkId(), 0.0);
       scored.add(new SearchHit(h.codebase(), h.path(), h.startLine(), h.endLine(), h.symbol(), h.content(), score,

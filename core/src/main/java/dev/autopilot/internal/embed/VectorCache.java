@@ -14,7 +14,8 @@ public final class VectorCache {
   /** A candidate from the scan. */
   public record Scored(long ownerId, double similarity) {}
 
-  private record Snapshot(String signature, long[] ids, float[] data, float[] norms, int dims) {}
+  /** One consistent copy of the vectors; take it once per search. */
+  public record Snapshot(String signature, long[] ids, float[] data, float[] norms, int dims) {}
 
   private final Jdbc jdbc;
   private final String s;
@@ -26,8 +27,7 @@ public final class VectorCache {
   }
 
   /** @return the k nearest chunk vectors by cosine similarity, best first */
-  public List<Scored> nearest(String model, float[] query, int k) {
-    Snapshot snap = current(model);
+  public List<Scored> nearest(Snapshot snap, float[] query, int k) {
     double qn = Embedder.norm(query);
     PriorityQueue<Scored> top = new PriorityQueue<>(k + 1, (a, b) -> Double.compare(a.similarity(), b.similarity()));
     int dims = snap.dims;
@@ -54,8 +54,7 @@ public final class VectorCache {
   }
 
   /** @return the similarity of one chunk's vector to the query, or null without a vector */
-  public Double similarity(String model, long ownerId, float[] query) {
-    Snapshot snap = current(model);
+  public Double similarity(Snapshot snap, long ownerId, float[] query) {
     int i = java.util.Arrays.binarySearch(snap.ids, ownerId);
     if (i < 0 || snap.dims != query.length) {
       return null;
@@ -67,10 +66,10 @@ public final class VectorCache {
     return dot / Math.max(1e-12, Embedder.norm(query) * snap.norms[i]);
   }
 
-  private Snapshot current(String model) {
-    String sig = jdbc.queryOne("SELECT count(*) || ':' || coalesce(max(id), 0) || ':' || coalesce(max(created_at)::text, '')"
-        + " || ':' || min(dims) FROM " + s + "embeddings WHERE owner_type = 'chunk' AND model = ?",
-        ps -> ps.setString(1, model), rs -> model + ":" + rs.getString(1)).orElse("");
+  /** @return the current vectors of the model, reloaded only when embeddings changed */
+  public Snapshot current(String model) {
+    String sig = model + ":" + jdbc.queryOne("SELECT version FROM " + s + "embeddings_version", Jdbc.NONE,
+        rs -> rs.getLong(1)).orElse(-1L);
     Snapshot snap = snapshot;
     if (snap != null && snap.signature.equals(sig)) {
       return snap;
@@ -91,7 +90,6 @@ public final class VectorCache {
           + "embeddings WHERE owner_type = 'chunk' AND model = ? ORDER BY owner_id")) {
         ps.setFetchSize(2000);
         ps.setString(1, model);
-        List<long[]> idsL = new ArrayList<>();
         long[] ids = new long[1024];
         float[] data = new float[0];
         float[] norms = new float[1024];
@@ -120,7 +118,6 @@ public final class VectorCache {
             n++;
           }
         }
-        idsL.clear();
         c.commit();
         return new Snapshot(sig, java.util.Arrays.copyOf(ids, n), data, norms, dims);
       } finally {

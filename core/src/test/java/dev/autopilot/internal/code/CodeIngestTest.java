@@ -61,6 +61,8 @@ class CodeIngestTest {
         "java/src/main/java/fx/app/Report.java -> java/src/main/java/fx/core/Util.java (import)",
         "java/src/main/java/fx/app/Service.java -> java/src/main/java/fx/core/Util.java (import)",
         "js/src/index.js -> js/src/math.ts (import)",
+        "kotlin/src/main/kotlin/fx/kt/App.kt -> kotlin/src/main/kotlin/fx/kt/Greeter.kt (reference)",
+        "kotlin/src/main/kotlin/fx/kt/Greeter.kt -> java/src/main/java/fx/core/Util.java (import)",
         "python/pkg/cli.py -> python/pkg/helpers.py (import)",
         "python/pkg/cli.py -> python/pkg/models.py (import)",
         "rust/src/main.rs -> rust/src/parser.rs (import)")), edges(jdbc, "ing1", "fx"));

@@ -105,6 +105,22 @@ public final class Fixture {
           }
         }
         """);
+    put(root, "kotlin/src/main/kotlin/fx/kt/Greeter.kt", """
+        package fx.kt
+
+        import fx.core.Util
+
+        class Greeter {
+            fun greet(name: String): String = Util.dashJoin("hello", name)
+        }
+        """);
+    put(root, "kotlin/src/main/kotlin/fx/kt/App.kt", """
+        package fx.kt
+
+        fun main() {
+            println(Greeter().greet("world"))
+        }
+        """);
     put(root, "python/pkg/__init__.py", "");
     put(root, "python/pkg/helpers.py", """
         import re
