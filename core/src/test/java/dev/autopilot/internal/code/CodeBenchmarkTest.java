@@ -24,6 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(PostgresExtension.class)
 class CodeBenchmarkTest {
 
+  /** Prints a result line and appends it to target/code-benchmark.txt, so partial runs keep their numbers. */
+  static void out(String format, Object... args) {
+    String line = String.format(format, args);
+    System.out.print(line);
+    try {
+      java.nio.file.Files.writeString(Path.of("target/code-benchmark.txt"), line, java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.APPEND);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   static void migrate(TestDatabase db, String schema) {
     new Migrator(db.dataSource(), schema, CodeBenchmarkTest.class.getClassLoader(), "[bench] ").migrate();
   }
@@ -33,7 +45,7 @@ class CodeBenchmarkTest {
     CodeIngest ci = new CodeIngest(db.dataSource(), schema, 1 << 20, false);
     CodeIngest.Stats first = ci.ingest(name, root, false, CodeIngestTest.QUIET, () -> false);
     CodeIngest.Stats again = ci.ingest(name, root, false, CodeIngestTest.QUIET, () -> false);
-    System.out.printf("BENCH ingest %s: %d files, %d chunks in %d ms = %.0f files/s, %.0f chunks/s;"
+    out("BENCH ingest %s: %d files, %d chunks in %d ms = %.0f files/s, %.0f chunks/s;"
         + " unchanged re-ingest %d ms (wrote nothing: %s)%n", name, first.seen() - first.skipped(), first.chunks(),
         first.millis(), (first.seen() - first.skipped()) * 1000.0 / first.millis(), first.chunks() * 1000.0 / first.millis(),
         again.millis(), again.wroteNothing());
@@ -80,7 +92,7 @@ class CodeBenchmarkTest {
     long t1 = System.nanoTime();
     int n = new Embedder(db.dataSource(), "b_emb", model).backfill(Embedder.Owner.CHUNK, d -> {});
     double pipe = n * 1e9 / (System.nanoTime() - t1);
-    System.out.printf("BENCH embeddings: %d texts; raw DJL %.1f/s; pipeline (read, embed, store) %.1f/s = %.0f%% of raw%n",
+    out("BENCH embeddings: %d texts; raw DJL %.1f/s; pipeline (read, embed, store) %.1f/s = %.0f%% of raw%n",
         texts.size(), raw, pipe, 100 * pipe / raw);
   }
 
@@ -100,13 +112,13 @@ class CodeBenchmarkTest {
       jdbc.update("INSERT INTO " + schema + ".embeddings (owner_type, owner_id, model, dims, vector, norm) SELECT 'chunk',"
           + " c.id, ?, 384, v.a, 1 FROM " + schema + ".code_chunks c CROSS JOIN LATERAL (SELECT array_agg((random() - 0.5)::real)"
           + " a FROM generate_series(1, 384) WHERE c.id > 0) v", ps -> ps.setString(1, MiniLmModel.ID));
-      System.out.printf("BENCH search %d: synthetic rows inserted in %d ms%n", size, (System.nanoTime() - t0) / 1_000_000);
+      out("BENCH search %d: synthetic rows inserted in %d ms%n", size, (System.nanoTime() - t0) / 1_000_000);
       EmbeddingModel model = EmbeddingModels.bundled();
       Map<Class<?>, Object> services = Map.of(EmbeddingModel.class, model);
       latency("array", size, new CodeSearch(db.dataSource(), schema, services, "array"));
       long t1 = System.nanoTime();
       RagSetup.ensureStorage(db.dataSource(), schema, model, "pgvector");
-      System.out.printf("BENCH search %d: vec column filled and HNSW index built in %d ms%n", size,
+      out("BENCH search %d: vec column filled and HNSW index built in %d ms%n", size,
           (System.nanoTime() - t1) / 1_000_000);
       latency("pgvector", size, new CodeSearch(db.dataSource(), schema, services, "auto"));
     }
@@ -126,7 +138,7 @@ class CodeBenchmarkTest {
       ms[i] = (System.nanoTime() - t) / 1000;
     }
     Arrays.sort(ms);
-    System.out.printf("BENCH search %s at %d chunks (k=10, incl. embedding the query): p50 %.1f ms, p95 %.1f ms"
+    out("BENCH search %s at %d chunks (k=10, incl. embedding the query): p50 %.1f ms, p95 %.1f ms"
         + " (first search, loading vectors: %.1f ms)%n", mode, size, ms[ms.length / 2] / 1000.0,
         ms[(int) (ms.length * 0.95)] / 1000.0, firstMs);
   }
