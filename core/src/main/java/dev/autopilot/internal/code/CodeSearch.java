@@ -102,8 +102,9 @@ public final class CodeSearch {
         st.execute("SET LOCAL hnsw.ef_search = " + Math.max(100, candidates));
       }
       Map<Long, Double> out = new HashMap<>();
-      Jdbc.query(c, "SELECT owner_id, 1 - (vec <=> ?::vector) FROM " + s + "embeddings WHERE owner_type = 'chunk'"
-          + " AND model = ? ORDER BY vec <=> ?::vector LIMIT ?", ps -> {
+      // the query vector as an InitPlan: parsed once, and usable by the HNSW index scan
+      Jdbc.query(c, "SELECT e.owner_id, 1 - (e.vec <=> (SELECT ?::vector)) FROM " + s + "embeddings e"
+          + " WHERE e.owner_type = 'chunk' AND e.model = ? ORDER BY e.vec <=> (SELECT ?::vector) LIMIT ?", ps -> {
             String lit = Embedder.literal(q, '[', ']');
             ps.setString(1, lit);
             ps.setString(2, model.id());
@@ -136,7 +137,7 @@ public final class CodeSearch {
 
   private List<SearchHit> details(Set<Long> ids, EmbeddingModel model, float[] pgQuery, Map<Long, Double> sims) {
     return jdbc.withConnection(c -> {
-      String simCol = pgQuery == null ? "NULL::float8" : "(SELECT 1 - (e.vec <=> ?::vector) FROM " + s
+      String simCol = pgQuery == null ? "NULL::float8" : "(SELECT 1 - (e.vec <=> (SELECT ?::vector)) FROM " + s
           + "embeddings e WHERE e.owner_type = 'chunk' AND e.owner_id = c.id AND e.model = ?)";
       try (PreparedStatement ps = c.prepareStatement("SELECT c.id, f.codebase, f.path, c.start_line, c.end_line,"
           + " c.symbol, c.content, " + simCol + " FROM " + s + "code_chunks c JOIN " + s + "code_files f ON f.id ="
