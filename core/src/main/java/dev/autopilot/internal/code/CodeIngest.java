@@ -1,5 +1,6 @@
 package dev.autopilot.internal.code;
 
+import dev.autopilot.internal.Jdbc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +49,30 @@ final class CodeIngest {
     this.vecColumn = vecColumn;
   }
 
+  /**
+   * Ingests one codebase while holding a session advisory lock on it, so two runs (start-up and
+   * weekly, or two instances) never interleave their writes; a run that finds it taken skips the
+   * codebase and says so.
+   */
   Stats ingest(String codebase, Path root, boolean full, Listener listener, BooleanSupplier cancelled) {
+    return store.jdbc().withConnection(c -> {
+      String key = store.prefix() + "code-ingest:" + codebase;
+      boolean locked = Jdbc.query(c, "SELECT pg_try_advisory_lock(hashtext(?))", ps -> ps.setString(1, key),
+          rs -> rs.getBoolean(1)).get(0);
+      if (!locked) {
+        String msg = "codebase '" + codebase + "': another ingest of it is running; skipped this time";
+        listener.problem(msg);
+        return new Stats(codebase, 0, 0, 0, 0, 0, 0, 0, new GraphStore.Changes(0, 0, 0), List.of(msg), 0);
+      }
+      try {
+        return ingestLocked(codebase, root, full, listener, cancelled);
+      } finally {
+        Jdbc.query(c, "SELECT pg_advisory_unlock(hashtext(?))", ps -> ps.setString(1, key), rs -> null);
+      }
+    });
+  }
+
+  private Stats ingestLocked(String codebase, Path root, boolean full, Listener listener, BooleanSupplier cancelled) {
     long t0 = System.nanoTime();
     List<String> problems = new ArrayList<>();
     if (!Files.isDirectory(root)) {

@@ -70,7 +70,7 @@ public final class CodePack implements Pack {
       ctx.skip("no codebases configured (autopilot.code.roots)");
       return;
     }
-    long maxBytes = Long.parseLong(ctx.config().get("code.max-file-bytes", "1048576").trim());
+    long maxBytes = ctx.config().getInt("code.max-file-bytes", 1 << 20);
     boolean embed = ctx.config().getBoolean("code.embed", true);
     boolean vec = embed && VectorColumn.dims(new dev.autopilot.internal.Jdbc(ctx.dataSource()), ctx.schema()) > 0;
     CodeIngest ingest = new CodeIngest(ctx.dataSource(), ctx.schema(), maxBytes, vec);

@@ -48,6 +48,8 @@ public final class RagSetup {
         st.execute("SET LOCAL maintenance_work_mem = '256MB'");
         st.execute("CREATE INDEX IF NOT EXISTS embeddings_vec_hnsw_idx ON " + s
             + "embeddings USING hnsw (vec vector_cosine_ops)");
+        // fresh statistics, or the planner may sort every row instead of using the HNSW index
+        st.execute("ANALYZE " + s + "embeddings");
       }
       return null;
     });

@@ -80,20 +80,24 @@ class CodeBenchmarkTest {
         rs -> rs.getString(1));
     MiniLmModel model = EmbeddingModels.bundled();
     model.embed(texts.subList(0, 32)); // warm-up
-    long t0 = System.nanoTime();
-    for (int i = 0; i < texts.size(); i += 32) {
-      List<String> b = new ArrayList<>();
-      for (String t : texts.subList(i, Math.min(texts.size(), i + 32))) {
-        b.add(t.length() > 1500 ? t.substring(0, 1500) : t);
+    // interleaved rounds: the machine is shared, so a single pair would mostly measure the neighbours
+    for (int round = 1; round <= 2; round++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < texts.size(); i += 32) {
+        List<String> b = new ArrayList<>();
+        for (String t : texts.subList(i, Math.min(texts.size(), i + 32))) {
+          b.add(t.length() > 1500 ? t.substring(0, 1500) : t);
+        }
+        model.embed(b);
       }
-      model.embed(b);
+      double raw = texts.size() * 1e9 / (System.nanoTime() - t0);
+      jdbc.update("DELETE FROM b_emb.embeddings", Jdbc.NONE);
+      long t1 = System.nanoTime();
+      int n = new Embedder(db.dataSource(), "b_emb", model).backfill(Embedder.Owner.CHUNK, d -> {});
+      double pipe = n * 1e9 / (System.nanoTime() - t1);
+      out("BENCH embeddings round %d: %d texts; raw DJL %.1f/s; pipeline (read, embed, store) %.1f/s = %.0f%% of raw%n",
+          round, texts.size(), raw, pipe, 100 * pipe / raw);
     }
-    double raw = texts.size() * 1e9 / (System.nanoTime() - t0);
-    long t1 = System.nanoTime();
-    int n = new Embedder(db.dataSource(), "b_emb", model).backfill(Embedder.Owner.CHUNK, d -> {});
-    double pipe = n * 1e9 / (System.nanoTime() - t1);
-    out("BENCH embeddings: %d texts; raw DJL %.1f/s; pipeline (read, embed, store) %.1f/s = %.0f%% of raw%n",
-        texts.size(), raw, pipe, 100 * pipe / raw);
   }
 
   @Test
@@ -106,9 +110,9 @@ class CodeBenchmarkTest {
       jdbc.update("INSERT INTO " + schema + ".code_files (codebase, path, content_hash) SELECT 'syn', 'f' || g || '.txt', 'h'"
           + " FROM generate_series(1, " + size / 10 + ") g", Jdbc.NONE);
       jdbc.update("INSERT INTO " + schema + ".code_chunks (file_id, chunk_index, start_line, end_line, content,"
-          + " content_hash, file_hash) SELECT f.id, k, k * 10 + 1, k * 10 + 10, 'synthetic chunk ' || f.id || ' part ' || k"
-          + " || ' word' || (f.id % 500), md5(f.id || ':' || k), 'h' FROM " + schema + ".code_files f,"
-          + " generate_series(0, 9) k", Jdbc.NONE);
+          + " content_hash, file_hash) SELECT f.id, k, k * 10 + 1, k * 10 + 10, (SELECT string_agg('w' || (random() * 20000)::int,"
+          + " ' ') FROM generate_series(1, 40) WHERE f.id + k > 0), md5(f.id || ':' || k), 'h' FROM " + schema
+          + ".code_files f, generate_series(0, 9) k", Jdbc.NONE);
       jdbc.update("INSERT INTO " + schema + ".embeddings (owner_type, owner_id, model, dims, vector, norm) SELECT 'chunk',"
           + " c.id, ?, 384, v.a, 1 FROM " + schema + ".code_chunks c CROSS JOIN LATERAL (SELECT array_agg((random() - 0.5)::real)"
           + " a FROM generate_series(1, 384) WHERE c.id > 0) v", ps -> ps.setString(1, MiniLmModel.ID));
@@ -125,8 +129,9 @@ class CodeBenchmarkTest {
   }
 
   private static void latency(String mode, int size, CodeSearch search) {
-    String[] queries = {"parse the cron expression", "synthetic chunk word42", "open a database connection",
-        "retry with backoff", "embedding vectors", "part 3 word7", "close the scheduler", "read the settings"};
+    // natural-language queries plus two that hit the synthetic words (each in about 0.2% of the chunks)
+    String[] queries = {"parse the cron expression", "w42 w4242", "open a database connection",
+        "retry with backoff", "embedding vectors", "w7", "close the scheduler", "read the settings"};
     long tLoad = System.nanoTime();
     search.search("warm up", 10); // loads the in-process vectors in array mode
     double firstMs = (System.nanoTime() - tLoad) / 1e6;
