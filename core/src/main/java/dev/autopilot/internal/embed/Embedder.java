@@ -133,8 +133,8 @@ public final class Embedder {
   private Void write(String ownerType, List<Row> rows, List<float[]> vectors) {
     jdbc.withConnection(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + "embeddings (owner_type, owner_id, model,"
-          + " dims, vector, norm, source_hash" + (vec ? ", vec" : "") + ") VALUES (?, ?, ?, ?, ?::real[], ?, ?"
-          + (vec ? ", ?::vector" : "") + ") ON CONFLICT (owner_type, owner_id, model) DO UPDATE SET dims ="
+          + " dims, vector, norm, source_hash" + (vec ? ", vec" : "") + ") VALUES (?, ?, ?, ?, ?, ?, ?"
+          + (vec ? ", ?::real[]::vector" : "") + ") ON CONFLICT (owner_type, owner_id, model) DO UPDATE SET dims ="
           + " excluded.dims, vector = excluded.vector, norm = excluded.norm, source_hash = excluded.source_hash,"
           + (vec ? " vec = excluded.vec," : "") + " created_at = now()")) {
         for (int i = 0; i < rows.size(); i++) {
@@ -143,11 +143,13 @@ public final class Embedder {
           ps.setLong(2, rows.get(i).id());
           ps.setString(3, model.id());
           ps.setInt(4, v.length);
-          ps.setString(5, literal(v, '{', '}'));
+          // a primitive float[] through PgConnection travels in binary: no text formatting or parsing
+          java.sql.Array array = c.unwrap(org.postgresql.PGConnection.class).createArrayOf("float4", (Object) v);
+          ps.setArray(5, array);
           ps.setFloat(6, norm(v));
           ps.setString(7, rows.get(i).hash());
           if (vec) {
-            ps.setString(8, literal(v, '[', ']'));
+            ps.setArray(8, array);
           }
           ps.addBatch();
         }
