@@ -88,4 +88,20 @@ class ModelChangeTest {
           "search works with the host's model");
     }
   }
+
+  @Test
+  void withoutCodebasesIngestAndRagSetupSkipWithAReason(TestDatabase db) {
+    try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("empty").environment(Map.of())
+        .discoverProviders(false).builtInTasks(false).tasks(new CodePack().tasks(null))
+        .pollingInterval(Duration.ofMillis(100)).threads(2).build().start()) {
+      for (String task : List.of("code-ingest", "rag-setup")) {
+        String id = ap.trigger(task);
+        Await.until(Duration.ofSeconds(30), task + " skipped", () -> {
+          ap.flushHistory(Duration.ofSeconds(1));
+          return ap.monitor().jobs(JobQuery.all().task(task)).stream()
+              .anyMatch(j -> j.executionId().equals(id) && j.state() == JobState.SKIPPED);
+        });
+      }
+    }
+  }
 }

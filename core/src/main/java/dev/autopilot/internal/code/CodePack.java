@@ -3,6 +3,7 @@ package dev.autopilot.internal.code;
 import dev.autopilot.internal.Pack;
 import dev.autopilot.internal.embed.EmbeddingModels;
 import dev.autopilot.internal.embed.Embedder;
+import dev.autopilot.internal.embed.MiniLmModel;
 import dev.autopilot.internal.embed.RagSetup;
 import dev.autopilot.internal.embed.VectorColumn;
 import dev.autopilot.spi.EmbeddingModel;
@@ -105,8 +106,20 @@ public final class CodePack implements Pack {
   }
 
   private static void ragSetup(TaskContext ctx) {
-    EmbeddingModel model = model(ctx);
     String mode = ctx.config().get("rag.storage", "auto").trim();
+    java.util.Optional<EmbeddingModel> host = ctx.service(EmbeddingModel.class);
+    boolean empty = new dev.autopilot.internal.Jdbc(ctx.dataSource()).queryOne("SELECT NOT EXISTS (SELECT 1 FROM "
+        + dev.autopilot.internal.Jdbc.quoteIdent(ctx.schema()) + ".code_chunks) AND NOT EXISTS (SELECT 1 FROM "
+        + dev.autopilot.internal.Jdbc.quoteIdent(ctx.schema()) + ".templates) AND NOT EXISTS (SELECT 1 FROM "
+        + dev.autopilot.internal.Jdbc.quoteIdent(ctx.schema()) + ".knowledge_artifacts)", dev.autopilot.internal.Jdbc.NONE,
+        rs -> rs.getBoolean(1)).orElse(true);
+    if (empty && host.isEmpty()) {
+      // no need to load the bundled model (a second and 23 MB) for a host that ingests nothing
+      String storage = RagSetup.ensureStorage(ctx.dataSource(), ctx.schema(), MiniLmModel.ID, MiniLmModel.DIMS, mode);
+      ctx.skip("storage " + storage + " ready; nothing to embed yet (no code chunks, templates or knowledge)");
+      return;
+    }
+    EmbeddingModel model = model(ctx);
     String storage = RagSetup.ensureStorage(ctx.dataSource(), ctx.schema(), model, mode);
     Embedder embedder = new Embedder(ctx.dataSource(), ctx.schema(), model);
     int chunks = embedder.backfill(Embedder.Owner.CHUNK, d -> ctx.progress(d, -1, "embedding chunks"));

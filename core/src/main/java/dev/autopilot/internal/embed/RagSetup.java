@@ -21,6 +21,11 @@ public final class RagSetup {
 
   /** @return "pgvector" or "array", the storage now in use */
   public static String ensureStorage(DataSource ds, String schema, EmbeddingModel model, String mode) {
+    return ensureStorage(ds, schema, model.id(), model.dimensions(), mode);
+  }
+
+  /** @return "pgvector" or "array", the storage now in use for vectors of this many dimensions */
+  public static String ensureStorage(DataSource ds, String schema, String modelId, int dims, String mode) {
     Jdbc jdbc = new Jdbc(ds);
     if (mode.equals("array")) {
       return "array";
@@ -33,13 +38,12 @@ public final class RagSetup {
       return "array";
     }
     String s = Jdbc.quoteIdent(schema) + ".";
-    int dims = model.dimensions();
     jdbc.inTransaction(c -> {
       try (Statement st = c.createStatement()) {
         st.execute("SELECT pg_advisory_xact_lock(hashtext(" + quote(schema + ".rag-setup") + "))");
         int current = VectorColumn.dims(jdbc, schema);
         if (current != -1 && current != dims) {
-          log.info("embeddings.vec has {} dimensions, model {} has {}: recreating the column", current, model.id(), dims);
+          log.info("embeddings.vec has {} dimensions, model {} has {}: recreating the column", current, modelId, dims);
           st.execute("ALTER TABLE " + s + "embeddings DROP COLUMN vec");
         }
         st.execute("ALTER TABLE " + s + "embeddings ADD COLUMN IF NOT EXISTS vec vector(" + dims + ")");
