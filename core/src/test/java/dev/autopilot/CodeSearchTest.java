@@ -37,6 +37,12 @@ class CodeSearchTest {
         + " content_hash, source_file) VALUES ('pattern', 'p1', 'Retry', '{\"text\": \"retry with backoff\"}', 'k1', 'k.json')",
         Jdbc.NONE);
     run(ap, "rag-setup");
+    // once start-up tasks also run by themselves (bootstrap wave), a triggered run may find the
+    // codebase locked by the start-up run: wait for the data, not only for the runs
+    Await.until(Duration.ofSeconds(120), "fixture ingested and embedded", () -> jdbc.queryOne("SELECT (SELECT count(*)"
+        + " FROM " + schema + ".code_files) >= 27 AND NOT EXISTS (SELECT 1 FROM " + schema + ".code_chunks c WHERE NOT"
+        + " c.superseded AND NOT EXISTS (SELECT 1 FROM " + schema + ".embeddings e WHERE e.owner_type = 'chunk' AND"
+        + " e.owner_id = c.id))", Jdbc.NONE, rs -> rs.getBoolean(1)).orElse(false));
     assertEquals(List.of("chunk", "knowledge", "template"), jdbc.query("SELECT DISTINCT owner_type FROM " + schema
         + ".embeddings ORDER BY 1", Jdbc.NONE, rs -> rs.getString(1)), "rag-setup backfilled every owner type");
     return ap;
