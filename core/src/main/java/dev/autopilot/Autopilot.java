@@ -60,6 +60,7 @@ public final class Autopilot implements AutoCloseable {
 
   private final Runtime runtime;
   private final Monitor monitor;
+  private volatile dev.autopilot.internal.code.CodeSearch search;
 
   private Autopilot(Runtime runtime) {
     this.runtime = runtime;
@@ -160,6 +161,33 @@ public final class Autopilot implements AutoCloseable {
    */
   public <T> Optional<T> service(Class<T> type) {
     return Optional.ofNullable(type.cast(runtime.services().get(type)));
+  }
+
+  /**
+   * Finds the ingested code chunks most relevant to a query: the query is embedded with the
+   * current {@link dev.autopilot.spi.EmbeddingModel} and compared with the chunks' vectors
+   * (pgvector's HNSW index where rag-setup created it, else an exact scan of the real[] vectors
+   * in process), united with PostgreSQL full-text matches of the query words; see
+   * {@link SearchHit#score()}. Chunks come from the {@code code-ingest} task; chunks without a
+   * vector yet can still be found by their words.
+   *
+   * @param query natural language or code words, for example {@code "parse the cron expression"}
+   * @param k how many hits at most
+   * @return the best hits, best first; empty for a blank query or k &lt;= 0
+   * @throws AutopilotException when the database or the model fails
+   */
+  public List<SearchHit> search(String query, int k) {
+    dev.autopilot.internal.code.CodeSearch s = search;
+    if (s == null) {
+      synchronized (this) {
+        if (search == null) {
+          search = new dev.autopilot.internal.code.CodeSearch(runtime.dataSource(), runtime.schema(),
+              runtime.services(), runtime.settings().get("autopilot.rag.storage").orElse("auto"));
+        }
+        s = search;
+      }
+    }
+    return s.search(query, k);
   }
 
   /** @return the monitoring API over both engines */

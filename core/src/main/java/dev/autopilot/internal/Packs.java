@@ -13,6 +13,7 @@ public final class Packs {
     packs.add(new dev.autopilot.internal.knowledge.KnowledgePack());
     packs.add(new dev.autopilot.internal.backup.BackupPack());
     packs.add(new dev.autopilot.internal.learning.LearningPack());
+    packs.add(new dev.autopilot.internal.code.CodePack());
     return packs;
   }
 }
