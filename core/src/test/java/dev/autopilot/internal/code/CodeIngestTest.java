@@ -70,7 +70,7 @@ class CodeIngestTest {
         new TreeSet<>(jdbc.query("SELECT ecosystem || ':' || name FROM ing1.code_external_imports", Jdbc.NONE,
             rs -> rs.getString(1))));
 
-    // PageRank (computed here over graph_edges: the SQL procedure comes with another issue)
+    // PageRank through the pagerank-recalculation procedure: the central file ranks first
     Map<String, Double> rank = PageRank.of(jdbc, "ing1");
     assertTrue(rank.get("java/src/main/java/fx/core/Util.java") > rank.get("java/src/main/java/fx/app/Main.java"),
         rank.toString());
