@@ -124,4 +124,13 @@ public final class Console {
     }
     return sb.toString();
   }
+
+  /**
+   * @param h a search hit
+   * @return one line: score, codebase, path, lines and symbol
+   */
+  public static String hit(dev.autopilot.SearchHit h) {
+    return String.format(java.util.Locale.ROOT, "%.3f  %s:%s:%d-%d%s", h.score(), h.codebase(), h.path(), h.startLine(),
+        h.endLine(), h.symbol() == null ? "" : "  " + h.symbol());
+  }
 }

@@ -3,6 +3,8 @@ package dev.autopilot.examples;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.autopilot.Autopilot;
+import dev.autopilot.BootstrapStatus;
+import dev.autopilot.SearchHit;
 import dev.autopilot.Health;
 import dev.autopilot.JobQuery;
 import dev.autopilot.JobRecord;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
@@ -147,13 +150,11 @@ public final class DemoMain {
     Console.taskTable(out, autopilot.monitor().tasks());
 
     step(5, "Sample search: \"" + SAMPLE_QUERY + "\"");
-    Optional<List<?>> hits = Adapters.search(autopilot, SAMPLE_QUERY, 3);
+    List<SearchHit> hits = autopilot.search(SAMPLE_QUERY, 3);
     if (hits.isEmpty()) {
-      out.println("      search is not available in this build");
-    } else if (hits.get().isEmpty()) {
       out.println("      no hits");
     } else {
-      hits.get().forEach(hit -> out.println("      " + hit));
+      hits.forEach(hit -> out.println("      " + Console.hit(hit)));
     }
 
     out.println();
@@ -168,22 +169,19 @@ public final class DemoMain {
         .sorted(Comparator.comparing(TaskStatus::startupPriority).reversed()).collect(Collectors.toList());
     ProgressView view = new ProgressView(pool, Autopilot.DEFAULT_SCHEMA, out, System.console() != null);
     long t = System.nanoTime();
-    if (Adapters.bootstrapBuiltIn()) {
-      Thread waiter = new Thread(() -> Adapters.awaitBootstrap(autopilot, Duration.ofMinutes(30)), "demo-bootstrap");
-      waiter.start();
-      while (waiter.isAlive()) {
-        view.draw();
-        sleep(250);
-      }
+    AtomicReference<BootstrapStatus> result = new AtomicReference<>();
+    Thread waiter = new Thread(() -> result.set(autopilot.awaitBootstrap(Duration.ofMinutes(30))), "demo-bootstrap");
+    waiter.start();
+    while (waiter.isAlive()) {
       view.draw();
-    } else {
-      // this build has no start-up wave: run the start-up tasks the way the wave would, one by one
-      for (TaskStatus s : startup) {
-        String id = autopilot.trigger(s.name());
-        Optional<JobRecord> r = JobWait.awaitFinished(autopilot, s.name(), id, Duration.ofMinutes(30), view::draw);
-        view.draw();
-        out.println("      " + s.name() + ": " + r.map(x -> x.state().label()
-            + x.duration().map(d -> " in " + Console.duration(d)).orElse("")).orElse("did not finish in 30 min"));
+      sleep(250);
+    }
+    view.draw();
+    BootstrapStatus wave = result.get();
+    if (wave != null) {
+      for (BootstrapStatus.Step st : wave.steps()) {
+        out.println("      " + st.task() + ": " + st.state().name().toLowerCase(java.util.Locale.ROOT)
+            + (st.message() == null ? "" : " (" + st.message() + ")"));
       }
     }
     out.println("      " + startup.size() + " start-up task(s) done in " + ms(t));

@@ -1,12 +1,12 @@
 package dev.autopilot.examples.cli;
 
 import dev.autopilot.Autopilot;
+import dev.autopilot.SearchHit;
 import dev.autopilot.JobQuery;
 import dev.autopilot.JobRecord;
 import dev.autopilot.JobState;
 import dev.autopilot.TaskStatus;
 import dev.autopilot.UnknownTaskException;
-import dev.autopilot.examples.Adapters;
 import dev.autopilot.examples.Console;
 import dev.autopilot.examples.JobWait;
 import dev.autopilot.spi.Durations;
@@ -63,9 +63,6 @@ final class TaskCommands {
         args.allow(command, Set.of("--limit"), SEARCH_USAGE);
         positional(args, 1, SEARCH_USAGE);
         int k = args.intOption("--limit", 5, 1, 100, SEARCH_USAGE);
-        if (!Adapters.searchAvailable()) {
-          throw new AutopilotCli.Failure("search is not available in this build");
-        }
         try (Autopilot ap = cli.attach()) {
           return search(ap, args.positional.get(1), k);
         }
@@ -219,17 +216,25 @@ final class TaskCommands {
   }
 
   private int search(Autopilot ap, String query, int k) {
-    List<?> hits = Adapters.search(ap, query, k).orElseThrow(
-        () -> new AutopilotCli.Failure("search is not available in this build"));
+    List<SearchHit> hits = ap.search(query, k);
     if (cli.json()) {
       List<Object> rows = new ArrayList<>();
-      hits.forEach(h -> rows.add(String.valueOf(h)));
+      for (SearchHit h : hits) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("codebase", h.codebase());
+        row.put("path", h.path());
+        row.put("startLine", h.startLine());
+        row.put("endLine", h.endLine());
+        row.put("symbol", h.symbol());
+        row.put("score", h.score());
+        rows.add(row);
+      }
       out.println(Json.write(rows));
     } else if (hits.isEmpty()) {
       out.println("(no hits)");
     } else {
       for (int i = 0; i < hits.size(); i++) {
-        out.println((i + 1) + ". " + hits.get(i));
+        out.println((i + 1) + ". " + Console.hit(hits.get(i)));
       }
     }
     return 0;

@@ -58,6 +58,22 @@ class FeatureExamplesTest {
   }
 
   @Test
+  void aCustomEmbeddingModelIngestsAndFindsTheRelevantChunkFirst(TestDatabase db, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    DataSource ds = own(db, "embedding");
+    List<dev.autopilot.SearchHit> hits = EmbeddingModelMain.run(ds, dir, out);
+    assertFalse(hits.isEmpty(), "hits");
+    assertEquals("Cron.java", hits.get(0).path(), hits.toString());
+    try (java.sql.Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery("SELECT DISTINCT model FROM autopilot.embeddings")) {
+      assertTrue(rs.next());
+      assertEquals("example-hashing-64", rs.getString(1), "vectors record the custom model's id");
+      assertFalse(rs.next());
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
   void configurationDisablesAndReschedulesTasks(TestDatabase db) {
     Map<String, TaskStatus> t = ConfigurationMain.run(own(db, "configuration"), out).stream()
         .collect(Collectors.toMap(TaskStatus::name, Function.identity()));
