@@ -93,6 +93,34 @@ class SchedulingTest {
   }
 
   @Test
+  void historyKeepsEveryRowWhileFlushesAreRequestedOnABusyPool(TestDatabase db) throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    javax.sql.DataSource small = db.newDataSource(3); // contention: threads, poller and writer wait for connections
+    try (Autopilot ap = Autopilot.builder(small).schema("flushes").environment(Map.of()).discoverProviders(false)
+        .builtInTasks(false).pollingInterval(Duration.ofMillis(50)).threads(2)
+        .task(Task.java("tiny", ctx -> runs.incrementAndGet()).build())
+        .build().start()) {
+      java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread flusher = new Thread(() -> {
+        while (!done.get()) {
+          ap.flushHistory(Duration.ofMillis(5));
+        }
+      });
+      flusher.start();
+      for (int i = 0; i < 150; i++) {
+        ap.trigger("tiny");
+      }
+      Await.until(Duration.ofSeconds(60), "150 runs", () -> runs.get() == 150);
+      done.set(true);
+      flusher.join();
+      assertTrue(ap.flushHistory(Duration.ofSeconds(30)));
+      int rows = new dev.autopilot.internal.Jdbc(db.dataSource()).queryOne(
+          "SELECT count(*) FROM flushes.job_history WHERE task_name = 'tiny'", ps -> {}, rs -> rs.getInt(1)).orElseThrow();
+      assertEquals(150, rows, "one history row per run, none lost");
+    }
+  }
+
+  @Test
   void skippedRunsAreRecordedWithTheReason(TestDatabase db) {
     try (Autopilot ap = builder(db, "skips")
         .task(Task.java("hub-push", ctx -> ctx.skip("no hub configured")).build())

@@ -15,13 +15,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes job history in batches from a background thread, so recording an execution costs the
- * executing thread no database round trip. Rows are flushed at least every {@code
- * flushInterval} ms and on close; a failed write is retried once, then logged with the rows.
+ * executing thread no database round trip. The writer wakes as soon as a row arrives and writes
+ * whatever has queued up meanwhile as one batch; on close it drains the queue. It is never
+ * interrupted: an interrupt during the pool's connection acquisition would fail the write. A
+ * failed write is retried with a pause ({@value #TRIES} tries), then logged with the rows.
  */
 final class HistoryWriter implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HistoryWriter.class);
   private static final int BATCH = 500;
+  private static final int TRIES = 5;
 
   private final DataSource dataSource;
   private final String table;
@@ -64,7 +67,6 @@ final class HistoryWriter implements AutoCloseable {
         if (left <= 0) {
           return false;
         }
-        thread.interrupt();
         try {
           flushed.wait(Math.min(left, 50));
         } catch (InterruptedException e) {
@@ -85,7 +87,8 @@ final class HistoryWriter implements AutoCloseable {
           batch.add(first);
         }
       } catch (InterruptedException e) {
-        // woken for a flush or close
+        // only the JVM interrupts this thread; finish the queue and stop
+        closing = true;
       }
       queue.drainTo(batch, BATCH - batch.size());
       if (!batch.isEmpty()) {
@@ -100,13 +103,22 @@ final class HistoryWriter implements AutoCloseable {
   }
 
   private void write(List<HistoryRow> rows) {
-    for (int tries = 0; tries < 2; tries++) {
+    for (int tries = 1; ; tries++) {
       try (Connection c = dataSource.getConnection()) {
         insert(c, rows);
         return;
       } catch (SQLException e) {
-        if (tries == 1) {
-          log.error("{}could not write {} job history row(s): {}; rows: {}", logPrefix, rows.size(), e.getMessage(), rows);
+        if (tries >= TRIES) {
+          log.error("{}could not write {} job history row(s) after {} tries: {}; rows: {}", logPrefix, rows.size(),
+              tries, e.getMessage(), rows);
+          return;
+        }
+        log.warn("{}writing {} job history row(s) failed (try {} of {}), retrying: {}", logPrefix, rows.size(),
+            tries, TRIES, e.getMessage());
+        try {
+          Thread.sleep(closing ? 100 : 1000L * tries);
+        } catch (InterruptedException ie) {
+          closing = true;
         }
       }
     }
@@ -146,9 +158,8 @@ final class HistoryWriter implements AutoCloseable {
   @Override
   public void close() {
     closing = true;
-    thread.interrupt();
     try {
-      thread.join(10_000);
+      thread.join(30_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
