@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes job history in batches from a background thread, so recording an execution costs the
- * executing thread no database round trip. The writer wakes as soon as a row arrives and writes
- * whatever has queued up meanwhile as one batch; on close it drains the queue. It is never
+ * executing thread no database round trip. The writer wakes when a row arrives, lingers {@value
+ * #LINGER_MS} ms, and writes whatever has queued up as one statement; on close it drains the queue. It is never
  * interrupted: an interrupt during the pool's connection acquisition would fail the write. A
  * failed write is retried with a pause ({@value #TRIES} tries), then logged with the rows.
  */
@@ -25,6 +25,7 @@ final class HistoryWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(HistoryWriter.class);
   private static final int BATCH = 500;
   private static final int TRIES = 5;
+  private static final long LINGER_MS = 50;
 
   private final DataSource dataSource;
   private final String table;
@@ -85,6 +86,10 @@ final class HistoryWriter implements AutoCloseable {
         HistoryRow first = queue.poll(flushIntervalMs, TimeUnit.MILLISECONDS);
         if (first != null) {
           batch.add(first);
+          if (!closing && queue.size() < BATCH) {
+            // linger a moment so one statement carries many rows: the server's work per row drops
+            Thread.sleep(LINGER_MS);
+          }
         }
       } catch (InterruptedException e) {
         // only the JVM interrupts this thread; finish the queue and stop
@@ -124,34 +129,54 @@ final class HistoryWriter implements AutoCloseable {
     }
   }
 
+  /** One statement per batch (arrays unnested server-side): far cheaper for the server than a row each. */
   void insert(Connection c, List<HistoryRow> rows) throws SQLException {
-    boolean auto = c.getAutoCommit();
-    c.setAutoCommit(false);
+    int n = rows.size();
+    String[] task = new String[n];
+    String[] execution = new String[n];
+    String[] engine = new String[n];
+    String[] outcome = new String[n];
+    Integer[] attempt = new Integer[n];
+    String[] instance = new String[n];
+    Timestamp[] scheduled = new Timestamp[n];
+    Timestamp[] started = new Timestamp[n];
+    Timestamp[] finished = new Timestamp[n];
+    Long[] duration = new Long[n];
+    String[] errorClass = new String[n];
+    String[] errorMessage = new String[n];
+    for (int i = 0; i < n; i++) {
+      HistoryRow r = rows.get(i);
+      task[i] = r.taskName();
+      execution[i] = r.executionId();
+      engine[i] = r.engine();
+      outcome[i] = r.outcome();
+      attempt[i] = r.attempt();
+      instance[i] = r.instance();
+      scheduled[i] = r.scheduledAt() == null ? null : Timestamp.from(r.scheduledAt());
+      started[i] = Timestamp.from(r.startedAt());
+      finished[i] = Timestamp.from(r.finishedAt());
+      duration[i] = Math.max(0, r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli());
+      errorClass[i] = r.errorClass();
+      errorMessage[i] = HistoryRow.clip(r.errorMessage());
+    }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
         + " (task_name, execution_id, engine, outcome, attempt, instance, scheduled_at, started_at, finished_at,"
-        + " duration_ms, error_class, error_message) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-      for (HistoryRow r : rows) {
-        ps.setString(1, r.taskName());
-        ps.setString(2, r.executionId());
-        ps.setString(3, r.engine());
-        ps.setString(4, r.outcome());
-        ps.setInt(5, r.attempt());
-        ps.setString(6, r.instance());
-        ps.setTimestamp(7, r.scheduledAt() == null ? null : Timestamp.from(r.scheduledAt()));
-        ps.setTimestamp(8, Timestamp.from(r.startedAt()));
-        ps.setTimestamp(9, Timestamp.from(r.finishedAt()));
-        ps.setLong(10, Math.max(0, r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli()));
-        ps.setString(11, r.errorClass());
-        ps.setString(12, HistoryRow.clip(r.errorMessage()));
-        ps.addBatch();
-      }
-      ps.executeBatch();
-      c.commit();
-    } catch (SQLException e) {
-      c.rollback();
-      throw e;
-    } finally {
-      c.setAutoCommit(auto);
+        + " duration_ms, error_class, error_message)"
+        + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::timestamptz[],"
+        + " ?::timestamptz[], ?::timestamptz[], ?::bigint[], ?::text[], ?::text[])")) {
+      ps.setArray(1, c.createArrayOf("text", task));
+      ps.setArray(2, c.createArrayOf("text", execution));
+      ps.setArray(3, c.createArrayOf("text", engine));
+      ps.setArray(4, c.createArrayOf("text", outcome));
+      ps.setArray(5, c.createArrayOf("int4", attempt));
+      ps.setArray(6, c.createArrayOf("text", instance));
+      ps.setArray(7, c.createArrayOf("timestamptz", scheduled));
+      ps.setArray(8, c.createArrayOf("timestamptz", started));
+      ps.setArray(9, c.createArrayOf("timestamptz", finished));
+      ps.setArray(10, c.createArrayOf("int8", duration));
+      ps.setArray(11, c.createArrayOf("text", errorClass));
+      ps.setArray(12, c.createArrayOf("text", errorMessage));
+      ps.executeUpdate();
     }
   }
 

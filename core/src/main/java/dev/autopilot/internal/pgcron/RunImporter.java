@@ -100,7 +100,7 @@ final class RunImporter {
           + " ON p.task_name = m.task_name AND p.key = 'skipped_pid'"
           + " WHERE m.task_name = ? AND m.key = 'skipped' AND p.value = ?"
           + " AND m.updated_at BETWEEN ?::timestamptz - interval '5 minutes' AND ?) AS value) s"
-          + " ON CONFLICT (cron_run_id) DO NOTHING")) {
+          + " ON CONFLICT (cron_run_id) WHERE cron_run_id IS NOT NULL DO NOTHING")) {
         for (Run r : runs) {
           boolean failed = "failed".equals(r.status());
           Instant start = r.start() != null ? r.start() : r.end();
