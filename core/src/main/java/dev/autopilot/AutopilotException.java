@@ -12,7 +12,7 @@ public class AutopilotException extends RuntimeException {
    * @param message what went wrong, naming the file, row, task or setting involved
    */
   public AutopilotException(String message) {
-    super(message);
+    super(dev.autopilot.internal.Secrets.mask(message));
   }
 
   /**
@@ -20,6 +20,6 @@ public class AutopilotException extends RuntimeException {
    * @param cause the underlying failure
    */
   public AutopilotException(String message, Throwable cause) {
-    super(message, cause);
+    super(dev.autopilot.internal.Secrets.mask(message), cause);
   }
 }

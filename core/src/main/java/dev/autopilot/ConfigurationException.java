@@ -16,9 +16,17 @@ public class ConfigurationException extends AutopilotException {
    * @param reason why it is rejected
    */
   public ConfigurationException(String setting, String value, String reason) {
-    super("invalid setting " + setting + "='" + value + "': " + reason);
+    super("invalid setting " + setting + "='" + shown(setting, value) + "': " + reason);
     this.setting = setting;
-    this.value = value;
+    this.value = shown(setting, value);
+  }
+
+  /** A secret setting's value is never shown; other values with their URL passwords masked. */
+  private static String shown(String setting, String value) {
+    if (value != null && !value.isEmpty() && dev.autopilot.internal.Secrets.isSecretKey(setting)) {
+      return dev.autopilot.internal.Secrets.MASK;
+    }
+    return dev.autopilot.internal.Secrets.mask(value);
   }
 
   /** @return the setting's name */
@@ -26,7 +34,7 @@ public class ConfigurationException extends AutopilotException {
     return setting;
   }
 
-  /** @return the rejected value as given */
+  /** @return the rejected value as given (a secret masked) */
   public String value() {
     return value;
   }

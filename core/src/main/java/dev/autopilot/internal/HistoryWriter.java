@@ -115,11 +115,11 @@ final class HistoryWriter implements AutoCloseable {
       } catch (SQLException e) {
         if (tries >= TRIES) {
           log.error("{}could not write {} job history row(s) after {} tries: {}; rows: {}", logPrefix, rows.size(),
-              tries, e.getMessage(), rows);
+              tries, Secrets.message(e), Secrets.mask(rows.toString()));
           return;
         }
         log.warn("{}writing {} job history row(s) failed (try {} of {}), retrying: {}", logPrefix, rows.size(),
-            tries, TRIES, e.getMessage());
+            tries, TRIES, Secrets.message(e));
         try {
           Thread.sleep(closing ? 100 : 1000L * tries);
         } catch (InterruptedException ie) {

@@ -54,7 +54,7 @@ final class JobListener implements SchedulerListener {
       }
       if (cause != null) {
         errorClass = cause.getClass().getName();
-        message = cause.getMessage() == null ? cause.toString() : cause.getMessage();
+        message = Secrets.message(cause);
       }
     }
     outcomes.remove(k);

@@ -278,7 +278,7 @@ public final class Runtime implements AutoCloseable {
       }
       listener.decided(e, "failed");
       log.error("{}task {} failed after {} attempt(s): {}", logPrefix, e.getTaskName(), attempt,
-          ec.getCause().map(Throwable::toString).orElse("?"));
+          ec.getCause().map(t -> Secrets.mask(t.toString())).orElse("?"));
       if (recurring) {
         // a fresh execution resets the attempt count for the next slot
         ops.removeAndScheduleNew(scheduledRecurring(e.getTaskName(), nextSlot));

@@ -86,7 +86,7 @@ final class BackupTask implements JavaTask {
       log.info("{}backup {} verified: {} bytes, {} archive entries, sha256 {}, {} ms", prefix, id, r.size(), entries,
           r.sha256(), ms);
     } catch (Exception e) {
-      String reason = e.getMessage() == null ? e.toString() : e.getMessage();
+      String reason = dev.autopilot.internal.Secrets.message(e);
       deleteQuietly(tmp);
       deleteQuietly(dest);
       long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -53,8 +53,8 @@ final class GitAccess {
       }
     }
     if (!password.isEmpty()) {
-      out = out.replace(password, "***");
+      out = out.replace(password, dev.autopilot.internal.Secrets.MASK);
     }
-    return out;
+    return dev.autopilot.internal.Secrets.mask(out);
   }
 }

@@ -45,7 +45,7 @@ final class CronConnector {
       derivedUrl = null;
       derivedUser = null;
     } else if (s.get(URL).isPresent()) {
-      how = URL + "=" + s.get(URL).get();
+      how = URL + "=" + dev.autopilot.internal.Secrets.mask(s.get(URL).get());
       derivedUrl = s.get(URL).get();
       derivedUser = s.get(USER).orElse(null);
     } else if (app.database().equals(cronDb)) {
@@ -62,11 +62,11 @@ final class CronConnector {
       Matcher m = appUrl == null ? null : PG_URL.matcher(appUrl);
       if (m == null || !m.matches()) {
         throw new Probe.Unusable("pg_cron lives in database " + cronDb + ", and the application's JDBC URL ("
-            + appUrl + ") cannot be turned into one for it: set " + URL);
+            + dev.autopilot.internal.Secrets.mask(appUrl) + ") cannot be turned into one for it: set " + URL);
       }
       derivedUrl = m.group(1) + cronDb + (m.group(3) == null ? "" : m.group(3));
       derivedUser = s.get(USER).orElse(appUser);
-      how = derivedUrl + " (derived from the application's URL) as " + derivedUser;
+      how = dev.autopilot.internal.Secrets.mask(derivedUrl) + " (derived from the application's URL) as " + derivedUser;
     }
     this.sameDatabase = app.database().equals(cronDb);
   }

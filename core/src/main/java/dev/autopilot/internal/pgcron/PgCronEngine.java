@@ -163,11 +163,12 @@ public final class PgCronEngine implements Extension {
   }
 
   private void choose(Engine engine, String reason) {
-    rt.setSqlEngine(new EngineChoice(engine, reason));
+    EngineChoice choice = new EngineChoice(engine, reason);
+    rt.setSqlEngine(choice);
     if (engine == Engine.PG_CRON) {
-      log.info("{}SQL tasks run on {}", rt.logPrefix(), reason);
+      log.info("{}SQL tasks run on {}", rt.logPrefix(), choice.reason());
     } else {
-      log.warn("{}SQL tasks run on db-scheduler: {}", rt.logPrefix(), reason);
+      log.warn("{}SQL tasks run on db-scheduler: {}", rt.logPrefix(), choice.reason());
     }
   }
 
@@ -218,7 +219,8 @@ public final class PgCronEngine implements Extension {
       }
     } catch (SQLException | RuntimeException e) {
       if (!rt.isClosing()) {
-        log.warn("{}importing pg_cron runs failed (next try in the next interval): {}", rt.logPrefix(), e.toString());
+        log.warn("{}importing pg_cron runs failed (next try in the next interval): {}", rt.logPrefix(),
+            dev.autopilot.internal.Secrets.mask(e.toString()));
       }
     }
   }

@@ -130,7 +130,7 @@ final class Probe {
     private static final long serialVersionUID = 1L;
 
     Unusable(String reason) {
-      super(reason, null, false, false);
+      super(dev.autopilot.internal.Secrets.mask(reason), null, false, false);
     }
   }
 }
