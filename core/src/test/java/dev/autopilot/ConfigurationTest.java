@@ -38,6 +38,21 @@ class ConfigurationTest {
   }
 
   @Test
+  void aCronThatNeverFiresIsRejectedAtBuildNamingTaskAndExpression() {
+    for (Task t : java.util.List.of(Task.java("feb30", ctx -> {}).cron("0 0 30 2 *").build(),
+        Task.sql("feb30", "SELECT 1").cron("0 0 30 2 *").build())) {
+      ConfigurationException e = assertThrows(ConfigurationException.class, () -> builder().task(t).build());
+      assertTrue(e.getMessage().contains("task feb30"), e.getMessage());
+      assertEquals("0 0 30 2 *", e.value());
+      assertTrue(e.getMessage().contains("never fires"), e.getMessage());
+    }
+    ConfigurationException o = assertThrows(ConfigurationException.class,
+        () -> builder().property("autopilot.task.report.schedule", "0 0 31 4 *").build());
+    assertEquals("autopilot.task.report.schedule", o.setting());
+    assertTrue(o.getMessage().contains("April"), o.getMessage());
+  }
+
+  @Test
   void badCronInATaskDefinitionNamesTheTask() {
     ConfigurationException e = assertThrows(ConfigurationException.class,
         () -> builder().task(Task.java("broken", ctx -> {}).cron("* *").build()).build());

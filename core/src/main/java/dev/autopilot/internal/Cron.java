@@ -6,14 +6,17 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * A standard 5-field cron expression (minute hour day-of-month month day-of-week) with the
  * semantics of classic cron and pg_cron: when both day fields are restricted, a day matching
  * either runs. Supports {@code * , - /}, month and day names, 0 or 7 for Sunday, and the macros
- * {@code @hourly @daily @weekly @monthly @yearly}.
+ * {@code @hourly @daily @weekly @monthly @yearly}. An expression that can never fire (30 February)
+ * is rejected by {@link #parse(String)}.
  *
  * <p>One extension: {@code @every <duration>} (for example {@code @every 10s}) is a fixed
  * interval after the previous run finished. pg_cron 1.4 cannot run it, so a SQL task with such a
@@ -56,6 +59,30 @@ public final class Cron {
     daysOfWeek = dow;
     domStar = f[2].startsWith("*");
     dowStar = f[4].startsWith("*");
+    requireSomeDay();
+  }
+
+  private static final int[] MAX_DAYS = {0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  private static final String[] MONTH_NAMES = {"", "January", "February", "March", "April", "May", "June", "July",
+      "August", "September", "October", "November", "December"};
+
+  /**
+   * Rejects an expression that never fires: a day of month restricted (and the day of week not)
+   * to days none of its months has, such as {@code 0 0 30 2 *}. February 29 counts (leap years).
+   */
+  private void requireSomeDay() {
+    if (domStar || !dowStar) {
+      return; // every month has every weekday, and "*" days exist in every month
+    }
+    List<String> chosen = new ArrayList<>();
+    for (int m = months.nextSetBit(1); m >= 0; m = months.nextSetBit(m + 1)) {
+      if (daysOfMonth.nextSetBit(1) <= MAX_DAYS[m]) {
+        return;
+      }
+      chosen.add(MONTH_NAMES[m]);
+    }
+    throw new IllegalArgumentException("it never fires: day " + daysOfMonth.nextSetBit(1)
+        + (daysOfMonth.cardinality() > 1 ? " and later" : "") + " does not exist in " + String.join(", ", chosen));
   }
 
   /**

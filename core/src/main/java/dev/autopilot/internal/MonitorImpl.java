@@ -132,31 +132,47 @@ public final class MonitorImpl implements Monitor {
           return null;
         });
     Map<String, JobRecord> last = new HashMap<>();
+    Map<String, String> unreadable = new HashMap<>();
     rt.jdbc().query("SELECT DISTINCT ON (task_name) id, task_name, execution_id, engine, outcome, attempt, instance,"
         + " scheduled_at, started_at, finished_at, error_class, error_message FROM " + q + ".job_history"
         + " ORDER BY task_name, finished_at DESC, id DESC", Jdbc.NONE, rs -> {
-          JobRecord r = historyRow(rs);
-          last.put(r.task(), r);
+          try {
+            JobRecord r = historyRow(rs);
+            last.put(r.task(), r);
+          } catch (RuntimeException bad) { // one unreadable row (a newer version's outcome) hides nothing else
+            unreadable.put(rs.getString(2), "last run unreadable: " + Secrets.message(bad));
+          }
           return null;
         });
     List<TaskStatus> out = new ArrayList<>();
     Instant now = rt.clock().instant();
     for (TaskCatalog.Entry e : rt.catalog().entries()) {
-      JobRecord l = last.get(e.name());
-      Instant n = next.get(e.name());
-      EngineChoice engine = rt.engineOf(e);
-      if (n == null && e.enabled() && e.cron() != null) {
-        // pg_cron 1.4 reads every schedule in GMT
-        n = e.cron().next(now, engine.engine() == Engine.PG_CRON ? java.time.ZoneOffset.UTC : rt.zone());
-      }
-      out.add(new TaskStatus(e.name(), e.task().kind().name().toLowerCase(java.util.Locale.ROOT), engine.engine(),
-          engine.reason(), e.cron() == null ? null : e.cron().toString(),
-          e.task().trigger().startupPriority().isPresent() ? e.task().trigger().startupPriority().getAsInt() : null,
-          e.enabled(), e.enabled() ? n : null, l == null ? null : l.startedAt(), l == null ? null : l.state(),
-          l == null || l.state() == JobState.SUCCEEDED ? null : l.errorMessage(), e.task().description()));
+      out.add(status(e, last.get(e.name()), next.get(e.name()), unreadable.get(e.name()), now));
     }
     out.sort(Comparator.comparing(TaskStatus::name));
     return out;
+  }
+
+  /** One task's status; a failure computing it is reported in that task's status, never thrown. */
+  private TaskStatus status(TaskCatalog.Entry e, JobRecord l, Instant n, String problem, Instant now) {
+    EngineChoice engine = rt.engineOf(e);
+    if (n == null && e.enabled() && e.cron() != null) {
+      try {
+        // pg_cron 1.4 reads every schedule in GMT
+        n = e.cron().next(now, engine.engine() == Engine.PG_CRON ? java.time.ZoneOffset.UTC : rt.zone());
+      } catch (RuntimeException bad) {
+        problem = "cannot compute the next run of '" + e.cron() + "': " + Secrets.message(bad);
+      }
+    }
+    String error = l == null || l.state() == JobState.SUCCEEDED ? null : l.errorMessage();
+    if (problem != null) {
+      error = error == null ? problem : problem + "; " + error;
+    }
+    return new TaskStatus(e.name(), e.task().kind().name().toLowerCase(java.util.Locale.ROOT), engine.engine(),
+        engine.reason(), e.cron() == null ? null : e.cron().toString(),
+        e.task().trigger().startupPriority().isPresent() ? e.task().trigger().startupPriority().getAsInt() : null,
+        e.enabled(), e.enabled() ? n : null, l == null ? null : l.startedAt(), l == null ? null : l.state(),
+        error, e.task().description());
   }
 
   @Override

@@ -65,4 +65,16 @@ class CronTest {
         .getMessage().contains("never"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Cron.parse("@every soon")).getMessage().contains("@every"));
   }
+
+  @Test
+  void anExpressionThatNeverFiresIsRejected() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Cron.parse("0 0 30 2 *"));
+    assertTrue(e.getMessage().contains("never fires"), e.getMessage());
+    assertTrue(e.getMessage().contains("February"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Cron.parse("0 0 31 4,6,9,11 *"));
+    // 29 February exists in leap years; a weekday makes either day match
+    assertEquals(Instant.parse("2028-02-29T00:00:00Z"), next("0 0 29 2 *", "2026-01-01T00:00:00Z"));
+    assertEquals(Instant.parse("2026-02-02T00:00:00Z"), next("0 0 30 2 mon", "2026-02-01T00:00:00Z"));
+    assertEquals(Instant.parse("2026-01-31T00:00:00Z"), next("0 0 31 * *", "2026-01-01T00:00:00Z"));
+  }
 }
