@@ -55,6 +55,14 @@ public final class Autopilot implements AutoCloseable {
   public static final int DEFAULT_THREADS = 4;
   /** Default db-scheduler polling interval. */
   public static final Duration DEFAULT_POLLING_INTERVAL = Duration.ofSeconds(5);
+  /**
+   * Default interval of db-scheduler heartbeats for running executions: 4 s. With {@link
+   * #DEFAULT_MISSED_HEARTBEATS_LIMIT} an execution whose instance died is declared dead after 16 s
+   * and revived at the next dead-execution check (every two intervals): within 24 s of the crash.
+   */
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(4);
+  /** Default number of missed heartbeats after which a running execution is dead: 4. */
+  public static final int DEFAULT_MISSED_HEARTBEATS_LIMIT = 4;
   /** Default schema of Autopilot's tables. */
   public static final String DEFAULT_SCHEMA = "autopilot";
 
@@ -223,7 +231,8 @@ public final class Autopilot implements AutoCloseable {
    *
    * <p>Configuration keys (as properties, {@code -D} system properties, or environment variables
    * {@code AUTOPILOT_...}; explicit setters win, then properties, then the environment):
-   * {@code autopilot.threads}, {@code autopilot.polling-interval}, {@code autopilot.schema},
+   * {@code autopilot.threads}, {@code autopilot.polling-interval}, {@code autopilot.heartbeat-interval},
+   * {@code autopilot.missed-heartbeats-limit}, {@code autopilot.schema},
    * {@code autopilot.instance-name}, {@code autopilot.zone}, {@code autopilot.discovery},
    * {@code autopilot.task.NAME.schedule} (cron, or {@code none}), {@code
    * autopilot.task.NAME.enabled}, {@code autopilot.pack.NAME.enabled}, and per-task keys read by
@@ -286,6 +295,43 @@ public final class Autopilot implements AutoCloseable {
         throw new ConfigurationException(Settings.POLLING_INTERVAL, String.valueOf(interval), "must be at least 10 ms");
       }
       explicit.put(Settings.POLLING_INTERVAL, interval.toString());
+      return this;
+    }
+
+    /**
+     * How often a running execution's instance writes a heartbeat (also {@code
+     * autopilot.heartbeat-interval}). Heartbeats come from a housekeeping thread on a connection
+     * Autopilot keeps for it, not from the task's thread or the host's busy pool, so a slow task
+     * or an exhausted pool does not stop them: only a JVM that stops (crash, kill, a pause longer
+     * than interval x limit) loses its runs to another instance. Shorter means faster revival and
+     * more writes (one small UPDATE per running execution per interval).
+     *
+     * @param interval at least 500 ms (default 4 s)
+     * @return this builder
+     */
+    public Builder heartbeatInterval(Duration interval) {
+      if (interval == null || interval.toMillis() < 500) {
+        throw new ConfigurationException(Settings.HEARTBEAT_INTERVAL, String.valueOf(interval), "must be at least 500 ms");
+      }
+      explicit.put(Settings.HEARTBEAT_INTERVAL, interval.toString());
+      return this;
+    }
+
+    /**
+     * How many heartbeats a running execution may miss before another instance declares it dead
+     * and revives it (also {@code autopilot.missed-heartbeats-limit}). Revival happens within
+     * about {@code (limit + 2) x interval} of a crash: 24 s with the defaults. A lower limit
+     * revives sooner but risks reviving the runs of an instance that is merely paused (a long GC
+     * pause, a suspended VM) for that long, which then run twice.
+     *
+     * @param limit at least 2 (default 4)
+     * @return this builder
+     */
+    public Builder missedHeartbeatsLimit(int limit) {
+      if (limit < 2) {
+        throw new ConfigurationException(Settings.MISSED_HEARTBEATS_LIMIT, String.valueOf(limit), "must be at least 2");
+      }
+      explicit.put(Settings.MISSED_HEARTBEATS_LIMIT, String.valueOf(limit));
       return this;
     }
 
@@ -493,6 +539,9 @@ public final class Autopilot implements AutoCloseable {
       Settings settings = new Settings(explicit, properties, environment);
       int threads = settings.getInt(Settings.THREADS, DEFAULT_THREADS, 1);
       Duration polling = settings.getDuration(Settings.POLLING_INTERVAL, DEFAULT_POLLING_INTERVAL, Duration.ofMillis(10));
+      Duration heartbeat = settings.getDuration(Settings.HEARTBEAT_INTERVAL, DEFAULT_HEARTBEAT_INTERVAL,
+          Duration.ofMillis(500));
+      int missedLimit = settings.getInt(Settings.MISSED_HEARTBEATS_LIMIT, DEFAULT_MISSED_HEARTBEATS_LIMIT, 2);
       String schema = Settings.validateSchema(settings.source(Settings.SCHEMA),
           settings.get(Settings.SCHEMA).orElse(DEFAULT_SCHEMA));
       ZoneId zone = settings.getZone(Settings.ZONE, ZoneOffset.UTC);
@@ -519,9 +568,10 @@ public final class Autopilot implements AutoCloseable {
       }
       TaskCatalog catalog = TaskCatalog.build(all, settings);
       Runtime rt = new Runtime(new Runtime.Config(dataSource, settings, catalog, schema, instance, threads, polling,
-          zone, clock, svc, classLoader));
-      log.info("{}configured: schema={}, threads={}, polling-interval={}, zone={}, tasks={} ({} enabled), discovery={}",
-          prefix, schema, threads, polling, zone, catalog.size(),
+          heartbeat, missedLimit, zone, clock, svc, classLoader));
+      log.info("{}configured: schema={}, threads={}, polling-interval={}, heartbeat-interval={},"
+          + " missed-heartbeats-limit={}, zone={}, tasks={} ({} enabled), discovery={}",
+          prefix, schema, threads, polling, heartbeat, missedLimit, zone, catalog.size(),
           catalog.entries().stream().filter(TaskCatalog.Entry::enabled).count(), discover);
       return new Autopilot(rt);
     }

@@ -17,8 +17,15 @@ import org.slf4j.LoggerFactory;
  * Writes job history in batches from a background thread, so recording an execution costs the
  * executing thread no database round trip. The writer wakes when a row arrives, lingers {@value
  * #LINGER_MS} ms, and writes whatever has queued up as one statement; on close it drains the queue. It is never
- * interrupted: an interrupt during the pool's connection acquisition would fail the write. A
- * failed write is retried with a pause ({@value #TRIES} tries), then logged with the rows.
+ * interrupted: an interrupt during the pool's connection acquisition would fail the write.
+ *
+ * <p>While the database is unreachable the writer holds its rows and waits for it (the {@link
+ * DatabaseWatch} logs the outage once); rows recorded meanwhile wait in a buffer of {@value
+ * #CAPACITY} rows. When the buffer is full, new rows are dropped, counted ({@link #dropped()},
+ * shown by {@code Health.historyRowsDropped}) and logged: one WARN when dropping starts, one with
+ * the count and the tasks concerned when the database takes rows again. A write that fails for
+ * another reason (a bad row) is retried {@value #TRIES} times, then logged with its rows and counted
+ * as dropped. Nothing is dropped silently.
  */
 final class HistoryWriter implements AutoCloseable {
 
@@ -26,20 +33,36 @@ final class HistoryWriter implements AutoCloseable {
   private static final int BATCH = 500;
   private static final int TRIES = 5;
   private static final long LINGER_MS = 50;
+  static final int CAPACITY = 20_000;
+  /** How long close() keeps trying an unreachable database before it gives the rest up (counted and logged). */
+  private static final long CLOSE_WAIT_MS = 10_000;
 
   private final DataSource dataSource;
   private final String table;
   private final String logPrefix;
   private final long flushIntervalMs;
-  private final BlockingQueue<HistoryRow> queue = new LinkedBlockingQueue<>();
+  private final BlockingQueue<HistoryRow> queue;
+  private final DatabaseWatch watch;
+  private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.Set<String> droppedTasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean dropping;
+  private long droppedReported;
   private final Thread thread;
   private volatile boolean closing;
   private final Object flushed = new Object();
   private long written;
   private long enqueued;
 
-  HistoryWriter(DataSource dataSource, String schema, String logPrefix, long flushIntervalMs, String threadName) {
+  HistoryWriter(DataSource dataSource, String schema, String logPrefix, long flushIntervalMs, String threadName,
+      DatabaseWatch watch) {
+    this(dataSource, schema, logPrefix, flushIntervalMs, threadName, watch, CAPACITY);
+  }
+
+  HistoryWriter(DataSource dataSource, String schema, String logPrefix, long flushIntervalMs, String threadName,
+      DatabaseWatch watch, int capacity) {
     this.dataSource = dataSource;
+    this.watch = watch;
+    this.queue = new LinkedBlockingQueue<>(capacity);
     this.table = Jdbc.quoteIdent(schema) + ".job_history";
     this.logPrefix = logPrefix;
     this.flushIntervalMs = flushIntervalMs;
@@ -49,10 +72,27 @@ final class HistoryWriter implements AutoCloseable {
   }
 
   void record(HistoryRow row) {
+    if (!queue.offer(row)) {
+      dropped.incrementAndGet();
+      if (droppedTasks.size() < 20) {
+        droppedTasks.add(row.taskName());
+      }
+      if (!dropping) {
+        dropping = true;
+        log.warn("{}job history buffer full ({} rows waiting for the database): dropping new rows, counted in"
+            + " health().historyRowsDropped(); first dropped: {} {} {}", logPrefix, queue.size(), row.taskName(),
+            row.executionId(), row.outcome());
+      }
+      return;
+    }
     synchronized (flushed) {
       enqueued++;
     }
-    queue.add(row);
+  }
+
+  /** @return rows dropped so far (buffer full, or not writable) */
+  long dropped() {
+    return dropped.get();
   }
 
   /** Waits until every row recorded before this call is written (or the timeout passes). */
@@ -108,12 +148,36 @@ final class HistoryWriter implements AutoCloseable {
   }
 
   private void write(List<HistoryRow> rows) {
+    long closeDeadline = 0;
     for (int tries = 1; ; tries++) {
       try (Connection c = dataSource.getConnection()) {
         insert(c, rows);
+        reportDropped();
         return;
       } catch (SQLException e) {
+        if (DatabaseWatch.isTransient(e)) {
+          // the database (or the pool) is away: hold the rows and wait, however long it takes
+          tries = 0;
+          watch.suspect(e);
+          if (closing) {
+            closeDeadline = closeDeadline == 0 ? System.currentTimeMillis() + CLOSE_WAIT_MS : closeDeadline;
+            if (System.currentTimeMillis() > closeDeadline) {
+              dropped.addAndGet(rows.size());
+              log.error("{}{} job history row(s) not written: the database is unreachable while closing; rows: {}",
+                  logPrefix, rows.size(), Secrets.mask(rows.toString()));
+              return;
+            }
+          }
+          try {
+            watch.awaitUp(1_000);
+            Thread.sleep(200);
+          } catch (InterruptedException ie) {
+            closing = true;
+          }
+          continue;
+        }
         if (tries >= TRIES) {
+          dropped.addAndGet(rows.size());
           log.error("{}could not write {} job history row(s) after {} tries: {}; rows: {}", logPrefix, rows.size(),
               tries, Secrets.message(e), Secrets.mask(rows.toString()));
           return;
@@ -153,9 +217,11 @@ final class HistoryWriter implements AutoCloseable {
       attempt[i] = r.attempt();
       instance[i] = r.instance();
       scheduled[i] = r.scheduledAt() == null ? null : Timestamp.from(r.scheduledAt());
-      started[i] = Timestamp.from(r.startedAt());
+      started[i] = r.startedAt() == null ? null : Timestamp.from(r.startedAt());
       finished[i] = Timestamp.from(r.finishedAt());
-      duration[i] = Math.max(0, r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli());
+      // a dead run's end is only when it was found dead: its duration is unknown, not made up
+      duration[i] = r.startedAt() == null || "dead".equals(r.outcome()) ? null
+          : Math.max(0, r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli());
       errorClass[i] = r.errorClass();
       errorMessage[i] = HistoryRow.clip(r.errorMessage());
     }
@@ -178,6 +244,17 @@ final class HistoryWriter implements AutoCloseable {
       ps.setArray(12, c.createArrayOf("text", errorMessage));
       ps.executeUpdate();
     }
+  }
+
+  private void reportDropped() {
+    long now = dropped.get();
+    if (now > droppedReported) {
+      log.warn("{}{} job history row(s) were dropped while the buffer was full (tasks: {}); {} in all since start",
+          logPrefix, now - droppedReported, String.join(", ", droppedTasks), now);
+      droppedReported = now;
+      droppedTasks.clear();
+    }
+    dropping = false;
   }
 
   @Override

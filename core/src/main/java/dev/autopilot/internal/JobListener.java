@@ -65,14 +65,9 @@ final class JobListener implements SchedulerListener {
         e.consecutiveFailures + 1, rt.instanceName(), e.executionTime, started, done, errorClass, message));
   }
 
+  /** Recorded by {@link Revival} when it actually revives the execution (it may judge it later). */
   @Override
-  public void onExecutionDead(Execution e) {
-    Instant now = rt.clock().instant();
-    rt.history().record(new HistoryRow(e.getTaskName(), e.getId(), "db-scheduler", "dead",
-        e.consecutiveFailures + 1, e.pickedBy, e.executionTime,
-        e.lastHeartbeat != null ? e.lastHeartbeat : e.executionTime, now, null,
-        "execution picked by " + e.pickedBy + " stopped sending heartbeats; it will be revived"));
-  }
+  public void onExecutionDead(Execution e) {}
 
   @Override
   public void onExecutionScheduled(TaskInstanceId id, Instant at) {}

@@ -61,7 +61,7 @@ public final class MonitorImpl implements Monitor {
   private List<JobRecord> liveJobs(JobQuery query) {
     Set<JobState> states = query.states();
     StringBuilder sql = new StringBuilder("SELECT task_name, task_instance, picked, picked_by, execution_time,"
-        + " last_heartbeat, consecutive_failures FROM " + q + ".scheduled_tasks WHERE true");
+        + " last_heartbeat, consecutive_failures, picked_at FROM " + q + ".scheduled_tasks WHERE true");
     if (!states.contains(JobState.SCHEDULED)) {
       sql.append(" AND picked");
     } else if (!states.contains(JobState.RUNNING)) {
@@ -78,7 +78,7 @@ public final class MonitorImpl implements Monitor {
       String task = rs.getString(1);
       return new JobRecord(0, task, rs.getString(2), Engine.DB_SCHEDULER,
           picked ? JobState.RUNNING : JobState.SCHEDULED, rs.getInt(7) + 1, rs.getString(4),
-          instant(rs, 5), picked ? instant(rs, 5) : null, null, null, null);
+          instant(rs, 5), picked ? (rs.getTimestamp(8) != null ? instant(rs, 8) : instant(rs, 5)) : null, null, null, null);
     });
   }
 
@@ -194,6 +194,6 @@ public final class MonitorImpl implements Monitor {
         && !rt.scheduler().getSchedulerState().isShuttingDown();
     EngineChoice sql = rt.sqlEngine();
     return new Health(rt.alive(), String.valueOf(rt.schemaVersion()), running, sql.engine() == Engine.PG_CRON,
-        sql.reason(), failing);
+        sql.reason(), failing, rt.databaseReachable(), rt.historyRowsDropped());
   }
 }

@@ -45,6 +45,8 @@ public final class Runtime implements AutoCloseable {
       String instanceName,
       int threads,
       Duration pollingInterval,
+      Duration heartbeatInterval,
+      int missedHeartbeatsLimit,
       ZoneId zone,
       Clock clock,
       Map<Class<?>, Object> services,
@@ -57,6 +59,8 @@ public final class Runtime implements AutoCloseable {
   private final ProgressStore progress;
   private HistoryWriter history;
   private Scheduler scheduler;
+  private DatabaseWatch watch;
+  private Jdbc schedulerJdbc;
   private final java.util.List<Extension> extensions;
   private volatile EngineChoice sqlEngine =
       new EngineChoice(dev.autopilot.Engine.DB_SCHEDULER, "pg_cron engine not enabled");
@@ -82,7 +86,9 @@ public final class Runtime implements AutoCloseable {
     long t0 = System.nanoTime();
     Migrator.Result m = new Migrator(cfg.dataSource(), cfg.schema(), cfg.classLoader(), logPrefix).migrate();
     schemaVersion = m.current();
-    history = new HistoryWriter(cfg.dataSource(), cfg.schema(), logPrefix, 200, "autopilot-history-" + cfg.instanceName());
+    watch = new DatabaseWatch(cfg.dataSource(), logPrefix, "autopilot-db-watch-" + cfg.instanceName());
+    history = new HistoryWriter(cfg.dataSource(), cfg.schema(), logPrefix, 200, "autopilot-history-" + cfg.instanceName(),
+        watch);
     for (Extension x : extensions) {
       x.beforeScheduler(this);
     }
@@ -97,7 +103,11 @@ public final class Runtime implements AutoCloseable {
       }
     }
     removeDisabledRecurring();
-    scheduler = Scheduler.create(cfg.dataSource(), known)
+    Housekeeper housekeeper = new Housekeeper(watch, cfg.instanceName());
+    SchedulerDataSource schedulerDs = new SchedulerDataSource(cfg.dataSource(), watch, housekeeper, () -> closing);
+    schedulerJdbc = new Jdbc(schedulerDs);
+    watch.start();
+    scheduler = Scheduler.create(schedulerDs, known)
         .startTasks(startTasks)
         .tableName(Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks")
         .threads(cfg.threads())
@@ -107,7 +117,11 @@ public final class Runtime implements AutoCloseable {
         .enableImmediateExecution()
         .addSchedulerListener(listener)
         .clock(() -> cfg.clock().instant())
-        .heartbeatInterval(Duration.ofSeconds(30))
+        .heartbeatInterval(cfg.heartbeatInterval())
+        .missedHeartbeatsLimit(cfg.missedHeartbeatsLimit())
+        .housekeeperExecutor(housekeeper)
+        // task failures are logged once, in one line, by RetryHandler; never twice with a stack trace
+        .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.DEBUG, false)
         .shutdownMaxWait(Duration.ofSeconds(30))
         .build();
     scheduler.start();
@@ -115,9 +129,10 @@ public final class Runtime implements AutoCloseable {
     for (Extension x : extensions) {
       x.afterStart(this);
     }
-    log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}", logPrefix,
-        (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(), cfg.schema(), schemaVersion,
-        cfg.threads(), cfg.pollingInterval());
+    log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}, heartbeat every {}"
+        + " (dead after {} missed)", logPrefix, (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(),
+        cfg.schema(), schemaVersion, cfg.threads(), cfg.pollingInterval(), cfg.heartbeatInterval(),
+        cfg.missedHeartbeatsLimit());
   }
 
   /**
@@ -166,16 +181,17 @@ public final class Runtime implements AutoCloseable {
     CronSchedule schedule = e.cron() == null ? null : new CronSchedule(e.cron(), cfg.zone());
     Tasks.TaskBuilder<Void> b = Tasks.custom(task.name(), Void.class)
         .onFailure(new RetryHandler(task.retryPolicy(), schedule))
-        .onDeadExecutionRevive();
+        .onDeadExecution(new Revival(this, cfg.heartbeatInterval().multipliedBy(cfg.missedHeartbeatsLimit())));
     if (schedule != null) {
       b.scheduleOnStartup(RECURRING, null, schedule);
     }
     return b.execute((TaskInstance<Void> instance, ExecutionContext ctx) -> {
       run(task, ctx.getExecution());
-      if (schedule != null && RECURRING.equals(instance.getId())) {
-        return new CompletionHandler.OnCompleteReschedule<>(schedule);
-      }
-      return new CompletionHandler.OnCompleteRemove<>();
+      CompletionHandler<Void> done = schedule != null && RECURRING.equals(instance.getId())
+          ? new CompletionHandler.OnCompleteReschedule<>(schedule)
+          : new CompletionHandler.OnCompleteRemove<>();
+      return (ec, ops) -> Durably.write(this, "completion of " + instance.getTaskName() + " (" + instance.getId() + ")",
+          () -> done.complete(ec, ops));
     });
   }
 
@@ -271,8 +287,9 @@ public final class Runtime implements AutoCloseable {
         Instant retryAt = now.plus(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()));
         if (nextSlot == null || retryAt.isBefore(nextSlot)) {
           listener.decided(e, "retrying");
-          log.warn("{}task {} attempt {} failed; retrying at {}", logPrefix, e.getTaskName(), attempt, retryAt);
-          ops.reschedule(ec, retryAt);
+          log.warn("{}task {} attempt {} failed; retrying at {}: {}", logPrefix, e.getTaskName(), attempt, retryAt,
+              ec.getCause().map(Secrets::message).orElse("?"));
+          Durably.write(Runtime.this, "retry of " + e.getTaskName(), () -> ops.reschedule(ec, retryAt));
           return;
         }
       }
@@ -281,9 +298,10 @@ public final class Runtime implements AutoCloseable {
           ec.getCause().map(t -> Secrets.mask(t.toString())).orElse("?"));
       if (recurring) {
         // a fresh execution resets the attempt count for the next slot
-        ops.removeAndScheduleNew(scheduledRecurring(e.getTaskName(), nextSlot));
+        Durably.write(Runtime.this, "next slot of " + e.getTaskName(),
+            () -> ops.removeAndScheduleNew(scheduledRecurring(e.getTaskName(), nextSlot)));
       } else {
-        ops.remove();
+        Durably.write(Runtime.this, "failure of " + e.getTaskName(), ops::remove);
       }
     }
   }
@@ -367,6 +385,7 @@ public final class Runtime implements AutoCloseable {
       scheduler.stop();
     } finally {
       history.close();
+      watch.close();
       log.info("{}stopped", logPrefix);
     }
   }
@@ -435,6 +454,25 @@ public final class Runtime implements AutoCloseable {
 
   HistoryWriter history() {
     return history;
+  }
+
+  DatabaseWatch watch() {
+    return watch;
+  }
+
+  /** JDBC on db-scheduler's DataSource: on a housekeeping thread, the connection kept for it. */
+  Jdbc schedulerJdbc() {
+    return schedulerJdbc;
+  }
+
+  /** @return job history rows dropped because the buffer was full during an outage */
+  public long historyRowsDropped() {
+    return history == null ? 0 : history.dropped();
+  }
+
+  /** @return false while this instance cannot reach the database */
+  public boolean databaseReachable() {
+    return watch == null || watch.isUp();
   }
 
   ProgressStore progress() {

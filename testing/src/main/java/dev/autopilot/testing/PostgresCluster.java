@@ -55,6 +55,7 @@ public final class PostgresCluster implements AutoCloseable {
   private final Path binDir;
   private int port;
   private boolean running;
+  private boolean suspended;
   private boolean pgCron;
   private boolean pgVector;
   private Thread shutdownHook;
@@ -231,11 +232,54 @@ public final class PostgresCluster implements AutoCloseable {
   }
 
   /**
+   * Stops the server for a while, keeping its data directory and port, to test how clients live
+   * through an outage; {@link #resume()} starts it again. Clients' connections are ended as in a
+   * normal shutdown ({@code pg_ctl stop -m fast}: sessions get "terminating connection due to
+   * administrator command").
+   *
+   * @throws IllegalStateException when the server is not running
+   */
+  public synchronized void suspend() {
+    if (!running) {
+      throw new IllegalStateException("the server is not running");
+    }
+    run(List.of(bin("pg_ctl"), "-D", dataDirectory().toString(), "-m", "fast", "-w", "stop"), 60);
+    running = false;
+    suspended = true;
+  }
+
+  /**
+   * Starts a server stopped with {@link #suspend()} again, on the same port with the same data.
+   *
+   * @throws IllegalStateException when it was not suspended or does not start
+   */
+  public synchronized void resume() {
+    if (!suspended) {
+      throw new IllegalStateException("the server was not suspended");
+    }
+    run(List.of(bin("pg_ctl"), "-D", dataDirectory().toString(), "-l", dataDirectory().resolve("server.log").toString(),
+        "-w", "-t", "60", "start"), 90);
+    running = true;
+    suspended = false;
+  }
+
+  /**
+   * Restarts the server ({@link #suspend()} then {@link #resume()}): every client connection ends.
+   */
+  public synchronized void restart() {
+    suspend();
+    resume();
+  }
+
+  /**
    * Stops the server ({@code pg_ctl stop -m fast}); a throwaway cluster's data directory is
    * deleted.
    */
   @Override
   public synchronized void close() {
+    if (suspended) {
+      resume(); // then stopped and deleted as usual
+    }
     if (!running) {
       return;
     }

@@ -1,0 +1,244 @@
+package dev.autopilot.internal;
+
+import java.io.EOFException;
+import java.net.SocketException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Knows whether the database answers, and keeps one connection of the host's pool for the
+ * scheduler's housekeeping (heartbeats, dead-execution checks), so a pool held by long tasks
+ * does not stop heartbeats and get running executions revived elsewhere.
+ *
+ * <p>A probe runs {@code SELECT 1} on that connection every {@value #PROBE_MS} ms. When it fails
+ * with a connection problem the database is <em>down</em>: one WARN; db-scheduler's requests then
+ * wait for it ({@link SchedulerDataSource}), its housekeeping pauses ({@link Housekeeper}), and the probe waits for a new connection from the pool; when it gets
+ * one the database is <em>up</em> again: one INFO with the outage's length. Nothing else logs
+ * connection loss, and never with a stack trace.
+ */
+final class DatabaseWatch implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(DatabaseWatch.class);
+  static final long PROBE_MS = 500;
+
+  private final DataSource pool;
+  private final String logPrefix;
+  private final ReentrantLock reservedLock = new ReentrantLock();
+  private final Object stateLock = new Object();
+  private final Thread thread;
+  private Connection reserved;
+  private volatile boolean up = true;
+  private volatile boolean closing;
+  private volatile long downSinceNanos;
+  private volatile long upSinceNanos = System.nanoTime();
+  private volatile boolean everDown;
+  private volatile boolean poolExhausted;
+
+  DatabaseWatch(DataSource pool, String logPrefix, String threadName) {
+    this.pool = pool;
+    this.logPrefix = logPrefix;
+    this.thread = new Thread(this::loop, threadName);
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  /** @return true while the database answers (as far as the last probe knows) */
+  boolean isUp() {
+    return up;
+  }
+
+  /**
+   * @param window a duration
+   * @return true when the database has answered without a break for at least this long (or was
+   *     never down), so a stale heartbeat seen now means its instance stopped, not the database
+   */
+  boolean steadyFor(Duration window) {
+    return up && (!everDown || System.nanoTime() - upSinceNanos >= window.toNanos());
+  }
+
+  /** Waits until the database is up, the watch closes, or the timeout passes. */
+  boolean awaitUp(long timeoutMs) throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutMs * 1_000_000;
+    synchronized (stateLock) {
+      while (!up && !closing) {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+          return false;
+        }
+        stateLock.wait(Math.min(left, PROBE_MS));
+      }
+    }
+    return up;
+  }
+
+  /** Another component saw a connection problem: the probe checks at once. */
+  void suspect(Throwable t) {
+    if (up && isConnectionProblem(t)) {
+      thread.interrupt();
+    }
+  }
+
+  /**
+   * The reserved connection, locked for the caller until it closes the returned handle.
+   *
+   * @return a connection whose {@code close()} releases it (the real one stays open)
+   * @throws SQLException when there is none and the pool gives none
+   */
+  Connection borrowReserved() throws SQLException {
+    reservedLock.lock();
+    try {
+      if (reserved == null || reserved.isClosed()) {
+        reserved = pool.getConnection();
+      }
+      return ReservedConnection.wrap(reserved, reservedLock);
+    } catch (SQLException | RuntimeException e) {
+      reservedLock.unlock();
+      throw e;
+    }
+  }
+
+  private void loop() {
+    while (!closing) {
+      try {
+        probe();
+        Thread.sleep(PROBE_MS);
+      } catch (InterruptedException e) {
+        // woken by suspect() or close(): probe again or stop
+      }
+    }
+    dropReserved();
+  }
+
+  private void probe() {
+    try (Connection c = borrowReserved(); Statement s = c.createStatement()) {
+      s.setQueryTimeout(10);
+      s.execute("SELECT 1");
+      if (poolExhausted) {
+        poolExhausted = false;
+        log.info("{}the connection pool gives connections again", logPrefix);
+      }
+      changeTo(true, null);
+    } catch (SQLException | RuntimeException e) {
+      if (closing) {
+        return;
+      }
+      dropReserved();
+      if (isConnectionProblem(e)) {
+        changeTo(false, e);
+      } else if (e instanceof SQLTransientConnectionException) {
+        if (!poolExhausted) {
+          poolExhausted = true;
+          log.warn("{}the connection pool gave no connection in time (all in use?): {}; heartbeats go on on the"
+              + " connection Autopilot keeps", logPrefix, Secrets.message(e));
+        }
+      } else {
+        log.debug("{}database probe failed: {}", logPrefix, Secrets.message(e));
+      }
+    }
+  }
+
+  private void changeTo(boolean nowUp, Throwable why) {
+    synchronized (stateLock) {
+      if (up == nowUp) {
+        return;
+      }
+      up = nowUp;
+      if (nowUp) {
+        upSinceNanos = System.nanoTime();
+        log.info("{}database reachable again after {} ms", logPrefix, (upSinceNanos - downSinceNanos) / 1_000_000);
+      } else {
+        downSinceNanos = System.nanoTime();
+        everDown = true;
+        log.warn("{}database unreachable: {}; polling paused, history held until it is back", logPrefix,
+            oneLine(Secrets.message(why)));
+      }
+      stateLock.notifyAll();
+    }
+  }
+
+  private void dropReserved() {
+    reservedLock.lock();
+    try {
+      if (reserved != null) {
+        try {
+          reserved.close();
+        } catch (SQLException | RuntimeException ignored) {
+          // broken anyway; the pool discards it
+        }
+        reserved = null;
+      }
+    } finally {
+      reservedLock.unlock();
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? null : s.replaceAll("\\s*\\R\\s*", " ");
+  }
+
+  /**
+   * @param t a failure
+   * @return true when it says the database cannot be reached (refused, reset, shut down, starting
+   *     up), as opposed to a bad statement or a busy pool
+   */
+  static boolean isConnectionProblem(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLException) {
+        String state = ((SQLException) c).getSQLState();
+        if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+            || state.equals("57P03"))) {
+          return true;
+        }
+        if (c instanceof SQLNonTransientConnectionException || c instanceof SQLRecoverableException) {
+          return true;
+        }
+      }
+      if (c instanceof SocketException || c instanceof EOFException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  /** @return true for a connection problem or a pool that gave no connection in time */
+  static boolean isTransient(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SQLTransientConnectionException) {
+        return true;
+      }
+      if (c.getCause() == c) {
+        break;
+      }
+    }
+    return isConnectionProblem(t);
+  }
+
+  @Override
+  public void close() {
+    closing = true;
+    synchronized (stateLock) {
+      stateLock.notifyAll();
+    }
+    thread.interrupt();
+    try {
+      thread.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.autopilot.internal;
+
+import com.github.kagkarlsson.scheduler.task.DeadExecutionHandler;
+import com.github.kagkarlsson.scheduler.task.Execution;
+import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
+import com.github.kagkarlsson.scheduler.task.ExecutionOperations;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to an execution whose instance stopped heartbeating for {@code
+ * missedHeartbeatsLimit x heartbeatInterval}: it is recorded in job history as {@code dead}
+ * (with its real start, from {@code scheduled_tasks.picked_at}, and no duration: nobody knows
+ * when it stopped) and made due again at once.
+ *
+ * <p>A revival is not a retry: the revived run keeps the dead run's attempt number and does not
+ * use up the task's retry policy (the run did not fail, its instance went away).
+ *
+ * <p>Not revived: an execution this JVM is still running (its heartbeat is merely late), and
+ * nothing at all while this instance's own database connection has not been steady for the dead
+ * limit: after an outage every heartbeat is stale, and the instances that own them need a
+ * heartbeat interval to write a fresh one. The check runs again every two heartbeat intervals.
+ */
+final class Revival implements DeadExecutionHandler<Void> {
+
+  private static final Logger log = LoggerFactory.getLogger(Revival.class);
+
+  private final Runtime rt;
+  private final Duration deadAfter;
+
+  Revival(Runtime rt, Duration deadAfter) {
+    this.rt = rt;
+    this.deadAfter = deadAfter;
+  }
+
+  @Override
+  public void deadExecution(ExecutionComplete ec, ExecutionOperations<Void> ops) {
+    Execution e = ec.getExecution();
+    if (!rt.watch().steadyFor(deadAfter)) {
+      log.debug("{}{} looks dead, but the database was unreachable lately: judged later", rt.logPrefix(), e);
+      return;
+    }
+    if (ownName().equals(e.pickedBy) && runningHere(e)) {
+      return; // ours and alive: its heartbeat is late, the next one makes it fresh
+    }
+    String table = Jdbc.quoteIdent(rt.schema()) + ".scheduled_tasks";
+    Instant now = rt.clock().instant();
+    Instant started = rt.schedulerJdbc().queryOne("UPDATE " + table + " t SET picked = false, picked_by = NULL,"
+        + " last_heartbeat = NULL, execution_time = ?, version = t.version + 1"
+        + " FROM (SELECT picked_at FROM " + table + " WHERE task_name = ? AND task_instance = ?) old"
+        + " WHERE t.task_name = ? AND t.task_instance = ? AND t.version = ? AND t.picked"
+        + " RETURNING old.picked_at", ps -> {
+          ps.setTimestamp(1, Timestamp.from(now));
+          ps.setString(2, e.taskInstance.getTaskName());
+          ps.setString(3, e.taskInstance.getId());
+          ps.setString(4, e.taskInstance.getTaskName());
+          ps.setString(5, e.taskInstance.getId());
+          ps.setLong(6, e.version);
+        }, rs -> {
+          Timestamp t = rs.getTimestamp(1);
+          return t == null ? Instant.EPOCH : t.toInstant();
+        }).orElse(null);
+    if (started == null) {
+      return; // another instance revived it first, or it completed after all
+    }
+    int attempt = e.consecutiveFailures + 1;
+    rt.recordHistory(new HistoryRow(e.getTaskName(), e.getId(), "db-scheduler", "dead", attempt, e.pickedBy,
+        e.executionTime, Instant.EPOCH.equals(started) ? null : started, now, null,
+        "instance " + e.pickedBy + " stopped heartbeating (last at " + e.lastHeartbeat + "); revived as attempt "
+            + attempt + " (a revival is not a retry)"));
+    log.warn("{}task {} ({}) on instance {} stopped heartbeating at {}: recorded dead and revived", rt.logPrefix(),
+        e.getTaskName(), e.getId(), e.pickedBy, e.lastHeartbeat);
+    rt.scheduler().triggerCheckForDueExecutions();
+  }
+
+  private String ownName() {
+    String n = rt.instanceName();
+    return n.length() > 50 ? n.substring(0, 50) : n; // db-scheduler truncates picked_by to 50
+  }
+
+  private boolean runningHere(Execution e) {
+    return rt.scheduler().getCurrentlyExecuting().stream()
+        .anyMatch(c -> c.getExecution().taskInstance.equals(e.taskInstance));
+  }
+}
