@@ -86,7 +86,7 @@ final class BackupTask implements JavaTask {
       log.info("{}backup {} verified: {} bytes, {} archive entries, sha256 {}, {} ms", prefix, id, r.size(), entries,
           r.sha256(), ms);
     } catch (Exception e) {
-      String reason = dev.autopilot.internal.Secrets.message(e);
+      String reason = explain(dev.autopilot.internal.Secrets.message(e).replaceAll("\\s*\\R\\s*", " "));
       deleteQuietly(tmp);
       deleteQuietly(dest);
       long ms = (System.nanoTime() - t0) / 1_000_000;
@@ -101,6 +101,20 @@ final class BackupTask implements JavaTask {
     }
     // Only after this run's backup is verified; a failure here keeps every file.
     Rotation.rotate(jdbc, ctx.schema(), kind, keep, prefix);
+  }
+
+  /**
+   * pg_dump cannot use the pool's password (a DataSource does not hand it out): when the server
+   * asks for one, say which setting gives it.
+   */
+  static String explain(String reason) {
+    String r = reason.toLowerCase(java.util.Locale.ROOT);
+    if (r.contains("no password supplied") || r.contains("password authentication failed")
+        || r.contains("fe_sendauth")) {
+      return reason + " -- pg_dump logs in on its own and cannot read the password of the host's pool:"
+          + " set autopilot.backup.password (or autopilot.backup.passfile, a .pgpass file)";
+    }
+    return reason;
   }
 
   /**

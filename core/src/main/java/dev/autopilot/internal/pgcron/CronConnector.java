@@ -45,7 +45,7 @@ final class CronConnector {
       derivedUrl = null;
       derivedUser = null;
     } else if (s.get(URL).isPresent()) {
-      how = URL + "=" + dev.autopilot.internal.Secrets.mask(s.get(URL).get());
+      how = s.source(URL) + "=" + dev.autopilot.internal.Secrets.mask(s.get(URL).get());
       derivedUrl = s.get(URL).get();
       derivedUser = s.get(USER).orElse(null);
     } else if (app.database().equals(cronDb)) {

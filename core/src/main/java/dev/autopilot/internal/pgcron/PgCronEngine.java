@@ -81,8 +81,11 @@ public final class PgCronEngine implements Extension {
       try (Connection c = cron.connect()) {
         facts = Probe.check(c, app.cronDatabase(), true);
       } catch (SQLException e) {
+        String msg = String.valueOf(e.getMessage());
+        String hint = msg.contains("password") && !msg.contains("authentication failed")
+            ? " (set " + s.source(CronConnector.PASSWORD) + ")" : "";
         throw new Probe.Unusable("cannot use the cron database " + app.cronDatabase() + " through " + cron.how()
-            + ": " + e.getMessage());
+            + ": " + msg + hint);
       }
       String runAs = facts.superuser() ? app.user() : facts.user();
       if (!runAs.equals(app.user())) {

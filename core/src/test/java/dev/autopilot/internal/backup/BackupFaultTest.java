@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.autopilot.AutopilotException;
 import dev.autopilot.internal.TestTaskContext;
@@ -63,6 +64,40 @@ class BackupFaultTest {
     assertNotNull(failed.durationMs());
     assertTrue(e.getMessage().contains(failed.error()), e.getMessage());
     return failed;
+  }
+
+  @Test
+  void aPasswordOnlyOnThePoolFailsInOneLineNamingTheBackupPasswordSetting(TestDatabase db, @TempDir Path dir)
+      throws Exception {
+    assumeTrue(db.cluster().isPresent(), "needs the local test cluster (pg_hba.conf)");
+    String password = "Backup-Pw-7731";
+    dev.autopilot.PasswordRoles.create(db, "bk_pool_pw", password, "SUPERUSER");
+    com.zaxxer.hikari.HikariConfig hc = new com.zaxxer.hikari.HikariConfig();
+    hc.setJdbcUrl(db.jdbcUrl().replaceAll("user=[^&]*", "user=bk_pool_pw"));
+    hc.setPassword(password); // on the pool only, as most hosts configure it
+    hc.setMaximumPoolSize(4);
+    try (com.zaxxer.hikari.HikariDataSource pool = new com.zaxxer.hikari.HikariDataSource(hc);
+        dev.autopilot.LogCapture logs = dev.autopilot.LogCapture.start();
+        dev.autopilot.Autopilot ap = dev.autopilot.Autopilot.builder(pool).schema("f_poolpw")
+            .environment(java.util.Map.of()).discoverProviders(false).builtInTasks(false)
+            .pollingInterval(java.time.Duration.ofMillis(200))
+            .property("autopilot.backup.directory", dir.toString())
+            .task(dev.autopilot.spi.Task.java("pool-pw-backup", new BackupTask("manual", 10))
+                .trigger(dev.autopilot.spi.Trigger.manual()).retry(dev.autopilot.spi.RetryPolicy.none()).build())
+            .build().start()) {
+      ap.trigger("pool-pw-backup");
+      dev.autopilot.Await.until(java.time.Duration.ofSeconds(60), "the backup failed", () -> !ap.monitor()
+          .jobs(dev.autopilot.JobQuery.all().states(dev.autopilot.JobState.FAILED).task("pool-pw-backup")).isEmpty());
+      String error = ap.monitor().jobs(dev.autopilot.JobQuery.all().states(dev.autopilot.JobState.FAILED)
+          .task("pool-pw-backup")).get(0).errorMessage();
+      assertTrue(error.contains("autopilot.backup.password"), error);
+      assertTrue(error.contains("no password supplied"), error);
+      assertTrue(!error.contains("\n"), "one line: " + error);
+      ap.close();
+      assertEquals(0, logs.stackTraceLines(), logs.text());
+      assertTrue(!logs.text().contains(password), logs.text());
+      assertTrue(logs.text().contains("autopilot.backup.password"), logs.text());
+    }
   }
 
   @Test
