@@ -60,6 +60,49 @@ public final class LogCapture implements AutoCloseable {
     return lines().stream().filter(LogCapture::isStackLine).count();
   }
 
+  private static final java.util.regex.Pattern LOG_LINE =
+      java.util.regex.Pattern.compile("^\\S+ \\[[^\\]]*\\] (?:TRACE|DEBUG|INFO|WARN|ERROR) (\\S+) - .*");
+
+  /**
+   * @param loggerPrefixes logger names to count, for example {@code dev.autopilot}
+   * @return stack-trace lines that follow a log line of one of these loggers
+   */
+  public long stackTraceLinesOf(String... loggerPrefixes) {
+    long n = 0;
+    String logger = "";
+    for (String l : lines()) {
+      java.util.regex.Matcher m = LOG_LINE.matcher(l);
+      if (m.matches()) {
+        logger = m.group(1);
+      } else if (isStackLine(l)) {
+        for (String p : loggerPrefixes) {
+          if (logger.startsWith(p)) {
+            n++;
+            break;
+          }
+        }
+      }
+    }
+    return n;
+  }
+
+  /** @return the lines written by loggers with these name prefixes */
+  public List<String> linesOf(String... loggerPrefixes) {
+    List<String> out = new java.util.ArrayList<>();
+    for (String l : lines()) {
+      java.util.regex.Matcher m = LOG_LINE.matcher(l);
+      if (m.matches()) {
+        for (String p : loggerPrefixes) {
+          if (m.group(1).startsWith(p)) {
+            out.add(l);
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   static boolean isStackLine(String l) {
     String t = l.trim();
     return t.startsWith("at ") || t.startsWith("Caused by:") || t.matches("\\.\\.\\. \\d+ more");

@@ -109,6 +109,25 @@ final class DatabaseWatch implements AutoCloseable {
     }
   }
 
+  /**
+   * Checks the reserved connection just before housekeeping uses it; when the server has ended it
+   * the probe is woken to judge the database at once.
+   *
+   * @return true when it answers
+   */
+  boolean reservedUsable() {
+    try (Connection c = borrowReserved()) {
+      if (c.isValid(2)) {
+        return true;
+      }
+    } catch (SQLException | RuntimeException e) {
+      // judged by the probe
+    }
+    dropReserved();
+    thread.interrupt();
+    return false;
+  }
+
   private void loop() {
     while (!closing) {
       try {
@@ -194,7 +213,7 @@ final class DatabaseWatch implements AutoCloseable {
    *     up), as opposed to a bad statement or a busy pool
    */
   static boolean isConnectionProblem(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
+    for (Throwable c : chain(t)) {
       if (c instanceof SQLException) {
         String state = ((SQLException) c).getSQLState();
         if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
@@ -208,21 +227,40 @@ final class DatabaseWatch implements AutoCloseable {
       if (c instanceof SocketException || c instanceof EOFException) {
         return true;
       }
-      if (c.getCause() == c) {
-        break;
+      String m = String.valueOf(c.getMessage()).toLowerCase(java.util.Locale.ROOT);
+      if (c instanceof SQLException && (m.contains("connection is closed") || m.contains("connection has been closed"))) {
+        return true;
       }
     }
     return false;
   }
 
+  /** A failure, its causes and what was suppressed along the way (a failed rollback hides the real cause there). */
+  private static java.util.List<Throwable> chain(Throwable t) {
+    java.util.List<Throwable> out = new java.util.ArrayList<>();
+    java.util.ArrayDeque<Throwable> todo = new java.util.ArrayDeque<>();
+    if (t != null) {
+      todo.add(t);
+    }
+    while (!todo.isEmpty() && out.size() < 50) {
+      Throwable c = todo.poll();
+      if (out.stream().anyMatch(x -> x == c)) {
+        continue;
+      }
+      out.add(c);
+      if (c.getCause() != null) {
+        todo.add(c.getCause());
+      }
+      todo.addAll(java.util.Arrays.asList(c.getSuppressed()));
+    }
+    return out;
+  }
+
   /** @return true for a connection problem or a pool that gave no connection in time */
   static boolean isTransient(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
+    for (Throwable c : chain(t)) {
       if (c instanceof SQLTransientConnectionException) {
         return true;
-      }
-      if (c.getCause() == c) {
-        break;
       }
     }
     return isConnectionProblem(t);

@@ -46,8 +46,8 @@ final class Housekeeper extends ScheduledThreadPoolExecutor {
 
   private Runnable guarded(Runnable command) {
     return () -> {
-      if (!watch.isUp()) {
-        return;
+      if (!watch.isUp() || !watch.reservedUsable()) {
+        return; // a connection the server just ended would fail mid-statement, logged with a stack trace
       }
       housekeeping.set(true);
       try {

@@ -88,7 +88,7 @@ public final class Runtime implements AutoCloseable {
     schemaVersion = m.current();
     watch = new DatabaseWatch(cfg.dataSource(), logPrefix, "autopilot-db-watch-" + cfg.instanceName());
     history = new HistoryWriter(cfg.dataSource(), cfg.schema(), logPrefix, 200, "autopilot-history-" + cfg.instanceName(),
-        watch);
+        watch, cfg.settings().getInt(Settings.HISTORY_BUFFER, HistoryWriter.CAPACITY, 1));
     for (Extension x : extensions) {
       x.beforeScheduler(this);
     }

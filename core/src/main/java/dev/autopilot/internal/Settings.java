@@ -22,6 +22,7 @@ public final class Settings {
   public static final String THREADS = "autopilot.threads";
   public static final String POLLING_INTERVAL = "autopilot.polling-interval";
   public static final String HEARTBEAT_INTERVAL = "autopilot.heartbeat-interval";
+  public static final String HISTORY_BUFFER = "autopilot.history.buffer";
   public static final String MISSED_HEARTBEATS_LIMIT = "autopilot.missed-heartbeats-limit";
   public static final String SCHEMA = "autopilot.schema";
   public static final String INSTANCE_NAME = "autopilot.instance-name";
