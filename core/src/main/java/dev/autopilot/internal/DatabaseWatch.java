@@ -50,7 +50,13 @@ final class DatabaseWatch implements AutoCloseable {
     this.thread.setDaemon(true);
   }
 
+  /** Takes the reserved connection now, before tasks can take the pool, and starts probing. */
   void start() {
+    try (Connection c = borrowReserved()) {
+      c.isValid(2);
+    } catch (SQLException | RuntimeException e) {
+      log.debug("{}no connection reserved yet: {}", logPrefix, Secrets.message(e));
+    }
     thread.start();
   }
 
@@ -144,10 +150,6 @@ final class DatabaseWatch implements AutoCloseable {
     try (Connection c = borrowReserved(); Statement s = c.createStatement()) {
       s.setQueryTimeout(10);
       s.execute("SELECT 1");
-      if (poolExhausted) {
-        poolExhausted = false;
-        log.info("{}the connection pool gives connections again", logPrefix);
-      }
       changeTo(true, null);
     } catch (SQLException | RuntimeException e) {
       if (closing) {
@@ -157,15 +159,41 @@ final class DatabaseWatch implements AutoCloseable {
       if (isConnectionProblem(e)) {
         changeTo(false, e);
       } else if (e instanceof SQLTransientConnectionException) {
-        if (!poolExhausted) {
-          poolExhausted = true;
-          log.warn("{}the connection pool gave no connection in time (all in use?): {}; heartbeats go on on the"
-              + " connection Autopilot keeps", logPrefix, Secrets.message(e));
-        }
+        poolStarved(e);
       } else {
         log.debug("{}database probe failed: {}", logPrefix, Secrets.message(e));
       }
     }
+  }
+
+  /** The host's pool gave no connection in time: logged once until it gives one again. */
+  void poolStarved(Throwable e) {
+    synchronized (stateLock) {
+      if (poolExhausted) {
+        return;
+      }
+      poolExhausted = true;
+    }
+    log.warn("{}the connection pool gave no connection in time (all in use by long tasks?): {}; the scheduler waits"
+        + " for one, heartbeats go on on the connection Autopilot keeps", logPrefix, oneLine(Secrets.message(e)));
+  }
+
+  /** The host's pool gave a connection. */
+  void poolServed() {
+    if (poolExhausted) {
+      synchronized (stateLock) {
+        if (!poolExhausted) {
+          return;
+        }
+        poolExhausted = false;
+      }
+      log.info("{}the connection pool gives connections again", logPrefix);
+    }
+  }
+
+  /** @return true while the host's pool gives no connections in time */
+  boolean poolExhausted() {
+    return poolExhausted;
   }
 
   private void changeTo(boolean nowUp, Throwable why) {

@@ -13,7 +13,8 @@ import javax.sql.DataSource;
  * connection {@link DatabaseWatch} keeps. Everything else comes from the host's pool, and while
  * the database is down a request waits for it instead of failing: polling simply pauses and a
  * finished execution's completion is written as soon as the database is back, so the engine
- * neither logs a stack trace per poll nor leaves executions picked.
+ * neither logs a stack trace per poll nor leaves executions picked. A pool whose connections are
+ * all held by long tasks is waited for the same way (logged once).
  */
 final class SchedulerDataSource implements DataSource {
 
@@ -44,9 +45,18 @@ final class SchedulerDataSource implements DataSource {
         continue;
       }
       try {
-        return pool.getConnection();
+        Connection c = pool.getConnection();
+        watch.poolServed();
+        return c;
       } catch (SQLException e) {
-        if (closing.getAsBoolean() || !DatabaseWatch.isConnectionProblem(e) || ++failuresWhileUp >= TRIES_WHILE_UP) {
+        if (closing.getAsBoolean()) {
+          throw e;
+        }
+        if (!DatabaseWatch.isConnectionProblem(e) && e instanceof java.sql.SQLTransientConnectionException) {
+          watch.poolStarved(e); // every connection held by long tasks: wait for one, quietly
+          continue;
+        }
+        if (!DatabaseWatch.isConnectionProblem(e) || ++failuresWhileUp >= TRIES_WHILE_UP) {
           throw e;
         }
         watch.suspect(e);
