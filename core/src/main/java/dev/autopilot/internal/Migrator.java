@@ -63,7 +63,14 @@ public final class Migrator {
   public Result migrate() {
     List<Migration> migrations = load(loader);
     String q = Jdbc.quoteIdent(schema);
-    try (Connection c = dataSource.getConnection()) {
+    Connection opened;
+    try {
+      opened = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw new AutopilotException("cannot connect to the database through the DataSource given to"
+          + " Autopilot.builder(...): " + oneLine(e.getMessage()), e);
+    }
+    try (Connection c = opened) {
       c.setAutoCommit(true);
       long lockKey = lockKey(schema);
       try (Statement s = c.createStatement()) {
@@ -71,7 +78,7 @@ public final class Migrator {
       }
       try {
         try (Statement s = c.createStatement()) {
-          s.execute("CREATE SCHEMA IF NOT EXISTS " + q);
+          createSchema(c, q);
           s.execute("CREATE TABLE IF NOT EXISTS " + q + ".autopilot_schema_history ("
               + " version int PRIMARY KEY, description text NOT NULL, file text NOT NULL,"
               + " checksum bigint NOT NULL, applied_at timestamptz NOT NULL DEFAULT now(),"
@@ -107,8 +114,37 @@ public final class Migrator {
         }
       }
     } catch (SQLException e) {
-      throw new AutopilotException("migrating schema " + schema + " failed: " + e.getMessage(), e);
+      throw new AutopilotException("migrating schema " + schema + " failed: " + oneLine(e.getMessage()), e);
     }
+  }
+
+  /** CREATE SCHEMA, or an error naming the privilege the role lacks and how to grant it. */
+  private void createSchema(Connection c, String q) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS " + q);
+    } catch (SQLException e) {
+      if (!"42501".equals(e.getSQLState())) {
+        throw e;
+      }
+      String user = Jdbc.query(c, "SELECT current_user || ' ' || current_database()", Jdbc.NONE, rs -> rs.getString(1))
+          .get(0);
+      String role = user.substring(0, user.indexOf(' '));
+      String db = user.substring(user.indexOf(' ') + 1);
+      throw new AutopilotException("role " + role + " lacks the CREATE privilege on database " + db
+          + ", needed to create schema " + schema + " (setting autopilot.schema): GRANT CREATE ON DATABASE "
+          + Jdbc.quoteIdent(db) + " TO " + Jdbc.quoteIdent(role) + ", or create the schema owned by " + role, e);
+    }
+    boolean mayCreate = Jdbc.query(c, "SELECT has_schema_privilege(?, 'CREATE')", ps -> ps.setString(1, schema),
+        rs -> rs.getBoolean(1)).get(0);
+    if (!mayCreate) {
+      String role = Jdbc.query(c, "SELECT current_user", Jdbc.NONE, rs -> rs.getString(1)).get(0);
+      throw new AutopilotException("role " + role + " lacks the CREATE privilege on schema " + schema
+          + " (setting autopilot.schema): GRANT CREATE ON SCHEMA " + q + " TO " + Jdbc.quoteIdent(role));
+    }
+  }
+
+  private static String oneLine(String s) {
+    return s == null ? null : s.replaceAll("\\s*\\R\\s*", " ");
   }
 
   private void apply(Connection c, Migration m, String q) throws SQLException {
@@ -129,7 +165,8 @@ public final class Migrator {
       c.commit();
     } catch (SQLException e) {
       c.rollback();
-      throw new AutopilotException("migration " + m.file() + " failed on schema " + schema + ": " + e.getMessage(), e);
+      throw new AutopilotException("migration " + m.file() + " failed on schema " + schema + ": "
+          + oneLine(e.getMessage()), e);
     } finally {
       c.setAutoCommit(true);
     }
