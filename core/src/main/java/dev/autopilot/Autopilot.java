@@ -232,7 +232,7 @@ public final class Autopilot implements AutoCloseable {
    * <p>Configuration keys (as properties, {@code -D} system properties, or environment variables
    * {@code AUTOPILOT_...}; explicit setters win, then properties, then the environment):
    * {@code autopilot.threads}, {@code autopilot.polling-interval}, {@code autopilot.heartbeat-interval},
-   * {@code autopilot.missed-heartbeats-limit}, {@code autopilot.schema},
+   * {@code autopilot.missed-heartbeats-limit}, {@code autopilot.history.buffer}, {@code autopilot.schema},
    * {@code autopilot.instance-name}, {@code autopilot.zone}, {@code autopilot.discovery},
    * {@code autopilot.task.NAME.schedule} (cron, or {@code none}), {@code
    * autopilot.task.NAME.enabled}, {@code autopilot.pack.NAME.enabled}, and per-task keys read by

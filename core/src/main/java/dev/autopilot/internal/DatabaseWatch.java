@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class DatabaseWatch implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(DatabaseWatch.class);
-  static final long PROBE_MS = 500;
+  static final long PROBE_MS = 1000;
 
   private final DataSource pool;
   private final String logPrefix;

@@ -61,7 +61,9 @@ public final class MonitorImpl implements Monitor {
   private List<JobRecord> liveJobs(JobQuery query) {
     Set<JobState> states = query.states();
     StringBuilder sql = new StringBuilder("SELECT task_name, task_instance, picked, picked_by, execution_time,"
-        + " last_heartbeat, consecutive_failures, picked_at FROM " + q + ".scheduled_tasks WHERE true");
+        + " last_heartbeat, consecutive_failures, (to_jsonb(st) ->> 'picked_at')::timestamptz"
+        // picked_at read this way also from a schema older than V130 (an operator tool attached to it)
+        + " FROM " + q + ".scheduled_tasks st WHERE true");
     if (!states.contains(JobState.SCHEDULED)) {
       sql.append(" AND picked");
     } else if (!states.contains(JobState.RUNNING)) {

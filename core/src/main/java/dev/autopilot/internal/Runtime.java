@@ -120,6 +120,11 @@ public final class Runtime implements AutoCloseable {
         .heartbeatInterval(cfg.heartbeatInterval())
         .missedHeartbeatsLimit(cfg.missedHeartbeatsLimit())
         .housekeeperExecutor(housekeeper)
+        .dueExecutor(java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, SchedulerDataSource.POLLER + cfg.instanceName());
+          t.setDaemon(true);
+          return t;
+        }))
         // task failures are logged once, in one line, by RetryHandler; never twice with a stack trace
         .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.DEBUG, false)
         .shutdownMaxWait(Duration.ofSeconds(30))

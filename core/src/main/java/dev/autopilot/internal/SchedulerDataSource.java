@@ -21,6 +21,9 @@ final class SchedulerDataSource implements DataSource {
   /** How often a request retries a pool that fails with a connection problem while the probe still sees the database. */
   private static final int TRIES_WHILE_UP = 3;
 
+  /** Name prefix of db-scheduler's polling thread (Runtime gives it this thread factory). */
+  static final String POLLER = "autopilot-poll-";
+
   private final DataSource pool;
   private final DatabaseWatch watch;
   private final Housekeeper housekeeper;
@@ -47,6 +50,14 @@ final class SchedulerDataSource implements DataSource {
       try {
         Connection c = pool.getConnection();
         watch.poolServed();
+        if (Thread.currentThread().getName().startsWith(POLLER) && !c.isValid(2)) {
+          // the server ended it a moment ago (the pool hands out recently used connections unchecked):
+          // a poll on it would fail mid-statement and db-scheduler would log the stack trace
+          c.close();
+          watch.suspect(new SQLException("connection ended by the server", "08006"));
+          sleep(DatabaseWatch.PROBE_MS);
+          continue;
+        }
         return c;
       } catch (SQLException e) {
         if (closing.getAsBoolean()) {
