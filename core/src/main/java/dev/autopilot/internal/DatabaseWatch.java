@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
@@ -19,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * scheduler's housekeeping (heartbeats, dead-execution checks), so a pool held by long tasks
  * does not stop heartbeats and get running executions revived elsewhere.
  *
- * <p>A probe runs {@code SELECT 1} on that connection every {@value #PROBE_MS} ms. When it fails
+ * <p>A probe checks that connection ({@code isValid}) every {@value #PROBE_MS} ms. When it fails
  * with a connection problem the database is <em>down</em>: one WARN; db-scheduler's requests then
  * wait for it ({@link SchedulerDataSource}), its housekeeping pauses ({@link Housekeeper}), and the probe waits for a new connection from the pool; when it gets
  * one the database is <em>up</em> again: one INFO with the outage's length. Nothing else logs
@@ -42,6 +41,7 @@ final class DatabaseWatch implements AutoCloseable {
   private volatile long upSinceNanos = System.nanoTime();
   private volatile boolean everDown;
   private volatile boolean poolExhausted;
+  private volatile Throwable lastProblem;
 
   DatabaseWatch(DataSource pool, String logPrefix, String threadName) {
     this.pool = pool;
@@ -92,6 +92,7 @@ final class DatabaseWatch implements AutoCloseable {
   /** Another component saw a connection problem: the probe checks at once. */
   void suspect(Throwable t) {
     if (up && isConnectionProblem(t)) {
+      lastProblem = t;
       thread.interrupt();
     }
   }
@@ -147,9 +148,13 @@ final class DatabaseWatch implements AutoCloseable {
   }
 
   private void probe() {
-    try (Connection c = borrowReserved(); Statement s = c.createStatement()) {
-      s.setQueryTimeout(10);
-      s.execute("SELECT 1");
+    try (Connection c = borrowReserved()) {
+      // isValid, not a statement: a pool logs a failed statement's stack trace, a failed check quietly
+      if (!c.isValid(10)) {
+        throw new SQLException(lastProblem != null ? Secrets.message(lastProblem)
+            : "the connection Autopilot keeps stopped answering", "08006");
+      }
+      lastProblem = null;
       changeTo(true, null);
     } catch (SQLException | RuntimeException e) {
       if (closing) {

@@ -475,6 +475,15 @@ public final class Runtime implements AutoCloseable {
     return history == null ? 0 : history.dropped();
   }
 
+  /**
+   * @param t a failure
+   * @return true when it says the database cannot be reached (an outage, logged once by the
+   *     database watch), so the caller need not log it again
+   */
+  public static boolean isConnectionProblem(Throwable t) {
+    return DatabaseWatch.isConnectionProblem(t);
+  }
+
   /** @return false while this instance cannot reach the database */
   public boolean databaseReachable() {
     return watch == null || watch.isUp();

@@ -221,7 +221,11 @@ public final class PgCronEngine implements Extension {
         pruneRunDetails();
       }
     } catch (SQLException | RuntimeException e) {
-      if (!rt.isClosing()) {
+      if (Runtime.isConnectionProblem(e)) {
+        // an outage: the database watch logs it once; the next pass imports what was missed
+        log.debug("{}importing pg_cron runs waits for the database: {}", rt.logPrefix(),
+            dev.autopilot.internal.Secrets.message(e));
+      } else if (!rt.isClosing()) {
         log.warn("{}importing pg_cron runs failed (next try in the next interval): {}", rt.logPrefix(),
             dev.autopilot.internal.Secrets.mask(e.toString()));
       }
