@@ -174,7 +174,12 @@ public final class MonitorImpl implements Monitor {
         engine.reason(), e.cron() == null ? null : e.cron().toString(),
         e.task().trigger().startupPriority().isPresent() ? e.task().trigger().startupPriority().getAsInt() : null,
         e.enabled(), e.enabled() ? n : null, l == null ? null : l.startedAt(), l == null ? null : l.state(),
-        error, e.task().description());
+        error, e.task().description(), e.task().pack());
+  }
+
+  @Override
+  public List<dev.autopilot.InstanceStatus> instances() {
+    return new CatalogStore(rt.jdbc(), rt.schema()).instances();
   }
 
   @Override
