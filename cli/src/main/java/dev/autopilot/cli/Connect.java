@@ -87,8 +87,8 @@ final class Connect {
     try (Connection c = ds.getConnection()) {
       c.isValid(5);
     } catch (SQLException e) {
-      throw new UsageException("cannot connect to " + redact(u) + (database == null ? "" : " (database " + database
-          + ")") + ": " + redact(AutopilotCli.firstLine(e.getMessage())));
+      throw new UsageException("cannot connect to " + urlSource() + "=" + redact(u) + (database == null ? ""
+          : " (database " + database + ")") + ": " + redact(AutopilotCli.firstLine(e.getMessage())));
     }
     return ds;
   }
@@ -117,14 +117,28 @@ final class Connect {
         .threads(1).instanceName("autopilot-cli");
     try {
       b.schema(schema());
+    } catch (dev.autopilot.ConfigurationException e) {
+      throw new UsageException("--schema: '" + schema() + "' must be a lower-case SQL identifier (letters, digits,"
+          + " '_', at most 63)");
+    }
+    try {
       return b.build().attach();
     } catch (AutopilotException e) {
       throw new UsageException(redact(url()) + ": " + redact(AutopilotCli.firstLine(e.getMessage())));
     }
   }
 
-  /** @return the text with any {@code password=...} value masked */
+  /** @return the text with any secret masked (Autopilot's one masking rule: {@code password=}, userinfo, ...) */
   static String redact(String s) {
-    return s == null ? null : s.replaceAll("(?i)(password=)[^&;\\s]*", "$1***");
+    return dev.autopilot.internal.Secrets.mask(s);
+  }
+
+  /** @return where the URL came from, as the user wrote it: the option or the variable */
+  private String urlSource() {
+    if (url != null) {
+      return "--jdbc-url";
+    }
+    String e = env.get("AUTOPILOT_JDBC_URL");
+    return e != null && !e.isBlank() ? "AUTOPILOT_JDBC_URL" : "the default database";
   }
 }
