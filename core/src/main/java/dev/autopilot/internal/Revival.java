@@ -77,8 +77,12 @@ final class Revival implements DeadExecutionHandler<Void> {
   }
 
   private String ownName() {
-    String n = rt.instanceName();
-    return n.length() > 50 ? n.substring(0, 50) : n; // db-scheduler truncates picked_by to 50
+    return pickedByName(rt.instanceName());
+  }
+
+  /** @return the instance name as db-scheduler writes it into {@code picked_by} (at most 50 characters) */
+  static String pickedByName(String instanceName) {
+    return instanceName.length() > 50 ? instanceName.substring(0, 50) : instanceName;
   }
 
   private boolean runningHere(Execution e) {

@@ -117,29 +117,39 @@ public final class Runtime implements AutoCloseable {
     SchedulerDataSource schedulerDs = new SchedulerDataSource(cfg.dataSource(), watch, housekeeper, () -> closing);
     schedulerJdbc = new Jdbc(schedulerDs);
     watch.start();
-    scheduler = Scheduler.create(schedulerDs, known)
-        .startTasks(startTasks)
-        .tableName(Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks")
-        .threads(cfg.threads())
-        .pollingInterval(cfg.pollingInterval())
-        .schedulerName(new SchedulerName.Fixed(cfg.instanceName()))
-        .enablePriority()
-        .enableImmediateExecution()
-        .addSchedulerListener(listener)
-        .clock(() -> cfg.clock().instant())
-        .heartbeatInterval(cfg.heartbeatInterval())
-        .missedHeartbeatsLimit(cfg.missedHeartbeatsLimit())
-        .housekeeperExecutor(housekeeper)
-        .dueExecutor(java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, SchedulerDataSource.POLLER + cfg.instanceName());
-          t.setDaemon(true);
-          return t;
-        }))
-        // task failures are logged once, in one line, by RetryHandler; never twice with a stack trace
-        .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.DEBUG, false)
-        .shutdownMaxWait(Duration.ofSeconds(30))
-        .build();
-    scheduler.start();
+    Instant startedAt = cfg.clock().instant().minusSeconds(1);
+    try {
+      scheduler = Scheduler.create(schedulerDs, known)
+          .startTasks(startTasks)
+          .tableName(Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks")
+          .threads(cfg.threads())
+          .pollingInterval(cfg.pollingInterval())
+          .schedulerName(new SchedulerName.Fixed(cfg.instanceName()))
+          .enablePriority()
+          .enableImmediateExecution()
+          .addSchedulerListener(listener)
+          .clock(() -> cfg.clock().instant())
+          .heartbeatInterval(cfg.heartbeatInterval())
+          .missedHeartbeatsLimit(cfg.missedHeartbeatsLimit())
+          .housekeeperExecutor(housekeeper)
+          .dueExecutor(java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, SchedulerDataSource.POLLER + cfg.instanceName());
+            t.setDaemon(true);
+            return t;
+          }))
+          // task failures are logged once, in one line, by RetryHandler; never twice with a stack trace
+          .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.DEBUG, false)
+          .shutdownMaxWait(Duration.ofSeconds(30))
+          .build();
+      scheduler.start();
+      long beat = cfg.heartbeatInterval().toMillis();
+      housekeeper.scheduleWithFixedDelay(new PickHeartbeat(this, startedAt), beat, beat,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      watch.close(); // gives the kept connection back
+      history.close();
+      throw e;
+    }
     started = true;
     for (Extension x : extensions) {
       x.afterStart(this);
