@@ -201,6 +201,32 @@ public final class Autopilot implements AutoCloseable {
   }
 
   /**
+   * The DataSource Autopilot was built with, for integrations that read its tables (metrics,
+   * dashboards) on the same pool.
+   *
+   * @return the host's DataSource
+   */
+  public DataSource dataSource() {
+    return runtime.dataSource();
+  }
+
+  /** @return the schema of Autopilot's tables (validated at {@link Builder#build()}) */
+  public String schema() {
+    return runtime.schema();
+  }
+
+  /**
+   * The pack a task of this instance's catalog belongs to ({@link Task#pack()}), for example to
+   * tag metrics.
+   *
+   * @param taskName a task name
+   * @return its pack, or empty when this instance's catalog has no such task
+   */
+  public Optional<String> packOf(String taskName) {
+    return runtime.catalog().find(Objects.requireNonNull(taskName, "taskName")).map(e -> e.task().pack());
+  }
+
+  /**
    * Waits until job history holds every execution finished so far on this instance (history is
    * written in batches in the background, usually within 200 ms).
    *
