@@ -96,6 +96,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
   private final Set<String> catalogTasks = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService thread;
   private boolean started;
+  private boolean initialized;
   private volatile boolean closed;
   private volatile long lastWarn;
 
@@ -142,13 +143,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
       throw new IllegalStateException("AutopilotMetrics is closed");
     }
     if (!started) {
-      try {
-        autopilot.monitor().tasks().forEach(t -> catalogTasks.add(t.name()));
-        history.startAtNewest();
-        seedLastSuccess();
-      } catch (Exception e) {
-        warn("cannot read Autopilot's tables yet", e);
-      }
+      initialize();
       started = true;
       thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "autopilot-metrics-" + autopilot.instanceName());
@@ -170,6 +165,9 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
    */
   public void refresh() {
     synchronized (this) {
+      if (!initialize()) {
+        return;
+      }
       readHistory();
     }
     refreshLive(true);
@@ -183,6 +181,26 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
     } catch (RuntimeException e) {
       warn("reading Autopilot's tables failed", e);
     }
+  }
+
+  /**
+   * Sets the watermark at the newest history row and reads the last successes, once; bound before
+   * the Autopilot has migrated its schema (a Spring context binds before it starts), it succeeds
+   * at a later poll.
+   */
+  private boolean initialize() {
+    if (initialized) {
+      return true;
+    }
+    try {
+      autopilot.monitor().tasks().forEach(t -> catalogTasks.add(t.name()));
+      history.startAtNewest();
+      seedLastSuccess();
+      initialized = true;
+    } catch (Exception e) {
+      warn("cannot read Autopilot's tables yet", e);
+    }
+    return initialized;
   }
 
   private void readHistory() {
