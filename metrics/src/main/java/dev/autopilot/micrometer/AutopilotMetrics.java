@@ -198,7 +198,12 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
       seedLastSuccess();
       initialized = true;
     } catch (Exception e) {
-      warn("cannot read Autopilot's tables yet", e);
+      if (autopilot.alive()) {
+        warn("cannot read Autopilot's tables", e);
+      } else {
+        // bound before start() migrated the schema (a Spring context binds first): expected
+        log.debug("[{}] metrics: Autopilot's tables not readable yet: {}", autopilot.instanceName(), e.toString());
+      }
     }
     return initialized;
   }
