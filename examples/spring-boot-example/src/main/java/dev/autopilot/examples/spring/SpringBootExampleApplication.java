@@ -95,13 +95,20 @@ public class SpringBootExampleApplication {
     return Map.of("executionId", autopilot.trigger(name));
   }
 
-  /** @return how many heartbeats were recorded */
+  /** @return how many heartbeats were recorded (0 before the first run created the table) */
   @GetMapping("/heartbeats")
   Map<String, Long> heartbeats() throws Exception {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-        var rs = s.executeQuery("SELECT count(*) FROM example_heartbeats")) {
-      rs.next();
-      return Map.of("count", rs.getLong(1));
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      try (var rs = s.executeQuery("SELECT to_regclass('example_heartbeats') IS NULL")) {
+        rs.next();
+        if (rs.getBoolean(1)) {
+          return Map.of("count", 0L);
+        }
+      }
+      try (var rs = s.executeQuery("SELECT count(*) FROM example_heartbeats")) {
+        rs.next();
+        return Map.of("count", rs.getLong(1));
+      }
     }
   }
 }
