@@ -195,24 +195,22 @@ public final class Autopilot implements AutoCloseable {
     return monitor;
   }
 
-  /** @return the instance name used in logs, job history and db-scheduler's {@code picked_by} */
-  public String instanceName() {
-    return runtime.instanceName();
-  }
-
   /**
-   * The DataSource Autopilot was built with, for integrations that read its tables (metrics,
-   * dashboards) on the same pool.
-   *
-   * @return the host's DataSource
+   * @return the DataSource Autopilot was built with (the host's), for operator tools that read
+   *     Autopilot's tables directly (the dashboard)
    */
   public DataSource dataSource() {
     return runtime.dataSource();
   }
 
-  /** @return the schema of Autopilot's tables (validated at {@link Builder#build()}) */
+  /** @return the schema of Autopilot's tables */
   public String schema() {
     return runtime.schema();
+  }
+
+  /** @return the instance name used in logs, job history and db-scheduler's {@code picked_by} */
+  public String instanceName() {
+    return runtime.instanceName();
   }
 
   /**
