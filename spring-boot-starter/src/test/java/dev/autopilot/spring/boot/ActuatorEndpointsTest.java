@@ -53,6 +53,13 @@ class ActuatorEndpointsTest {
         throw new IllegalStateException("card declined");
       }).retry(RetryPolicy.none()).pack("shop").build();
     }
+
+    // Spring Security is on this module's test class path (for DashboardMountTest): open here
+    @Bean
+    org.springframework.security.web.SecurityFilterChain open(
+        org.springframework.security.config.annotation.web.builders.HttpSecurity http) throws Exception {
+      return http.authorizeHttpRequests(a -> a.anyRequest().permitAll()).build();
+    }
   }
 
   static ConfigurableApplicationContext start(TestDatabase db, String... extra) {
