@@ -104,6 +104,22 @@ class AutopilotAutoConfigurationTest {
   }
 
   @Test
+  void anEnvironmentVariableOverridesApplicationPropertiesAsInSpring(TestDatabase db) {
+    runner(db).withUserConfiguration(Tasks.class)
+        .withPropertyValues("autopilot.task.spring-nightly.enabled=true", "autopilot.instance-name=spring-env",
+            "autopilot.bootstrap.wave-window=5s")
+        .withInitializer(ctx -> ctx.getEnvironment().getPropertySources().addFirst(
+            new org.springframework.core.env.SystemEnvironmentPropertySource("test-env",
+                Map.of("AUTOPILOT_TASK_SPRING_NIGHTLY_ENABLED", "false"))))
+        .run(ctx -> {
+          assertThat(ctx).hasNotFailed();
+          Autopilot ap = ctx.getBean(Autopilot.class);
+          assertThat(ap.monitor().task("spring-nightly").orElseThrow().enabled()).isFalse();
+          assertThat(ap.monitor().task("spring-tick").orElseThrow().enabled()).isTrue();
+        });
+  }
+
+  @Test
   void aUserDefinedAutopilotMakesTheAutoConfigurationBackOff(TestDatabase db) {
     runner(db).withUserConfiguration(Tasks.class)
         .withBean("mine", Autopilot.class, () -> Autopilot.builder(db.dataSource()).instanceName("mine")
