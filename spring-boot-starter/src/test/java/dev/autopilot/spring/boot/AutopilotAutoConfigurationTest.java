@@ -134,6 +134,26 @@ class AutopilotAutoConfigurationTest {
   }
 
   @Test
+  void closingTheContextWaitsForARunningExecutionAndRecordsIt(TestDatabase db) throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+    Task slow = Task.java("spring-slow", ctx -> {
+      entered.countDown();
+      Thread.sleep(1500);
+      finished.set(true);
+    }).build();
+    runner(db).withBean("slow", Task.class, () -> slow).withPropertyValues("autopilot.instance-name=spring-stop")
+        .run(ctx -> {
+          Autopilot ap = ctx.getBean(Autopilot.class);
+          ap.trigger("spring-slow");
+          assertThat(entered.await(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+          assertThat(finished.get()).isFalse();
+        }); // the context closes here, while the task sleeps
+    assertThat(finished.get()).as("the running execution was allowed to finish").isTrue();
+    assertThat(historyRows(db.dataSource(), "spring-slow")).as("and its success was recorded").isEqualTo(1);
+  }
+
+  @Test
   void autopilotEnabledFalseSwitchesTheStarterOff(TestDatabase db) {
     runner(db).withUserConfiguration(Tasks.class).withPropertyValues("autopilot.enabled=false")
         .run(ctx -> {
