@@ -2,12 +2,10 @@ package dev.autopilot.micrometer;
 
 import dev.autopilot.Autopilot;
 import dev.autopilot.BootstrapStatus;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +84,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
   private final long gaugeCacheNanos;
   private final HistoryReader history;
   private final LiveReader liveReader;
-  private final List<Bound> bound = new CopyOnWriteArrayList<>();
+  private final List<RegistryMeters> bound = new CopyOnWriteArrayList<>();
   private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>(); // task|engine -> at
   private final Object liveLock = new Object();
   private volatile Map<String, LiveReader.Live> live = Map.of();
@@ -152,7 +150,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
       });
       thread.scheduleWithFixedDelay(this::poll, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
-    Bound b = new Bound(registry);
+    RegistryMeters b = new RegistryMeters(registry);
     bound.add(b);
     b.meters.add(Gauge.builder(ALIVE, autopilot, a -> a.alive() ? 1 : 0).strongReference(true)
         .description("1 while this instance's scheduler runs").register(registry));
@@ -218,7 +216,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
     }
     for (HistoryReader.Row r : rows) {
       String pack = packOf(r.task());
-      for (Bound b : bound) {
+      for (RegistryMeters b : bound) {
         b.count(r, pack);
       }
       if ("succeeded".equals(r.outcome()) && r.finishedAt() != null) {
@@ -288,7 +286,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
     return tasks;
   }
 
-  private void registerGauges(Bound b) {
+  private void registerGauges(RegistryMeters b) {
     for (String task : knownTasks()) {
       if (b.liveTasks.add(task)) {
         Tags tags = Tags.of("task", task, "engine", DB_SCHEDULER, "pack", packOf(task));
@@ -335,40 +333,8 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
     if (thread != null) {
       thread.shutdownNow();
     }
-    for (Bound b : bound) {
-      b.meters.forEach(b.registry::remove);
-    }
+    bound.forEach(RegistryMeters::removeAll);
     bound.clear();
-  }
-
-  /** The meters of one registry. */
-  private static final class Bound {
-    final MeterRegistry registry;
-    final List<Meter> meters = new CopyOnWriteArrayList<>();
-    final Map<String, Counter> counters = new ConcurrentHashMap<>();
-    final Map<String, Timer> timers = new ConcurrentHashMap<>();
-    final Set<String> liveTasks = ConcurrentHashMap.newKeySet();
-    final Set<String> lastSuccessKeys = ConcurrentHashMap.newKeySet();
-    final Set<String> bootstrapTasks = ConcurrentHashMap.newKeySet();
-
-    Bound(MeterRegistry registry) {
-      this.registry = registry;
-    }
-
-    void count(HistoryReader.Row r, String pack) {
-      counters.computeIfAbsent(r.task() + "|" + r.engine() + "|" + r.outcome(), k -> add(Counter.builder(COMPLETIONS)
-          .tags("task", r.task(), "engine", r.engine(), "pack", pack, "outcome", r.outcome())
-          .description("finished attempts by outcome").register(registry))).increment();
-      timers.computeIfAbsent(r.task() + "|" + r.engine(), k -> add(Timer.builder(DURATION)
-          .tags("task", r.task(), "engine", r.engine(), "pack", pack)
-          .description("duration of finished attempts").register(registry)))
-          .record(Duration.ofMillis(Math.max(0, r.durationMs())));
-    }
-
-    private <M extends Meter> M add(M meter) {
-      meters.add(meter);
-      return meter;
-    }
   }
 
   /** Settings of an {@link AutopilotMetrics}; every setter validates its argument. */
