@@ -5,14 +5,15 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Starts the auto-configured {@link Autopilot} once every bean of the context exists and closes
- * it when the context stops, waiting for running executions (up to 30 s). It starts before the
- * web server and stops after the web server's graceful shutdown, so requests in flight can still
+ * it when the context stops, waiting for running executions (up to 30 s). Its phase is below the
+ * web server's ({@code DEFAULT_PHASE - 2048} in Spring Boot 3.5): it starts before the server
+ * accepts requests and stops after the server has stopped, so requests in flight can still
  * trigger tasks.
  */
 public class AutopilotLifecycle implements SmartLifecycle {
 
-  /** The phase: before the web server starts ({@code SmartLifecycle.DEFAULT_PHASE - 2048}). */
-  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+  /** The phase: {@code SmartLifecycle.DEFAULT_PHASE - 4096}, below the web server's. */
+  public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
   private final Autopilot autopilot;
   private volatile boolean running;
