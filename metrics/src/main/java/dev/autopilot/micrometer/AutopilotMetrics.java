@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * count what finished after binding; bind it in one place per application. Because every
  * instance sees the whole database, aggregate across instances with {@code max}, not {@code sum}.
  *
- * <p>Meters (Prometheus names; tags {@code task}, {@code engine}, {@code pack}):
+ * <p>Meters (Prometheus names; tags {@code task}, {@code engine}, {@code pack}, the pack coming
+ * from this instance's catalog, else from the catalogs running hosts recorded, else {@value
+ * #UNKNOWN_PACK}):
  * <ul>
  *   <li>{@code autopilot_task_completions_total{outcome}} — finished attempts by outcome
  *       ({@code succeeded}, {@code failed}, {@code dead}, {@code skipped}, {@code retrying},
@@ -64,7 +66,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);
   /** Default longest age of the gauges' snapshot of db-scheduler's table. */
   public static final Duration DEFAULT_GAUGE_CACHE = Duration.ofSeconds(2);
-  /** Pack tag of a task this instance's catalog does not have. */
+  /** Pack tag of a task neither this instance's catalog nor a recorded one has. */
   public static final String UNKNOWN_PACK = "unknown";
 
   static final String COMPLETIONS = "autopilot.task.completions";
@@ -92,6 +94,8 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
   private volatile boolean liveRead;
   private volatile Map<String, Double> bootstrapSteps = Map.of();
   private final Set<String> catalogTasks = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> packs = new ConcurrentHashMap<>();
+  private volatile Map<String, String> recordedPacks;
   private ScheduledExecutorService thread;
   private boolean started;
   private boolean initialized;
@@ -276,8 +280,27 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
     return at == null ? Double.NaN : Math.max(0, Duration.between(at, Instant.now()).toNanos() / 1e9);
   }
 
+  /**
+   * This instance's catalog first, then the catalogs other running hosts recorded; fixed per task
+   * at first sight, so each task's series keep one pack tag.
+   */
   private String packOf(String task) {
-    return autopilot.packOf(task).orElse(UNKNOWN_PACK);
+    return packs.computeIfAbsent(task, t -> autopilot.packOf(t).orElseGet(() -> recordedPack(t)));
+  }
+
+  private String recordedPack(String task) {
+    Map<String, String> known = recordedPacks;
+    // read again on a miss: a task seen for the first time usually belongs to an instance that
+    // recorded its catalog since the last read (packOf asks once per task)
+    if (known == null || !known.containsKey(task)) {
+      try {
+        known = liveReader.recordedPacks();
+      } catch (Exception e) {
+        known = Map.of(); // a database without the recorded catalog (task_catalog)
+      }
+      recordedPacks = known;
+    }
+    return known.getOrDefault(task, UNKNOWN_PACK);
   }
 
   private Set<String> knownTasks() {

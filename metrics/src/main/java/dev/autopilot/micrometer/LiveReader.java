@@ -23,6 +23,7 @@ final class LiveReader {
   private final DataSource dataSource;
   private final String liveSql;
   private final String lastSuccessSql;
+  private final String recordedPacksSql;
 
   LiveReader(DataSource dataSource, String quotedSchema) {
     this.dataSource = dataSource;
@@ -37,6 +38,21 @@ final class LiveReader {
     this.lastSuccessSql = "SELECT t.name, h.engine, h.finished_at FROM unnest(?::text[]) AS t(name)"
         + " CROSS JOIN LATERAL (SELECT engine, finished_at FROM " + quotedSchema + ".job_history"
         + " WHERE task_name = t.name AND outcome = 'succeeded' ORDER BY finished_at DESC LIMIT 1) h";
+    this.recordedPacksSql = "SELECT DISTINCT ON (task_name) task_name, pack FROM " + quotedSchema + ".task_catalog"
+        + " ORDER BY task_name, pack";
+  }
+
+  /** @return task to pack, from the catalogs running hosts recorded */
+  Map<String, String> recordedPacks() throws SQLException {
+    Map<String, String> out = new HashMap<>();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(recordedPacksSql);
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(rs.getString(1), rs.getString(2));
+      }
+    }
+    return out;
   }
 
   Map<String, Live> live() throws SQLException {

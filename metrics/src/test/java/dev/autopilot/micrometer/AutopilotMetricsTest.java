@@ -3,6 +3,8 @@ package dev.autopilot.micrometer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.autopilot.Autopilot;
 import dev.autopilot.spi.RetryPolicy;
 import dev.autopilot.spi.Task;
@@ -17,6 +19,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -85,6 +88,7 @@ class AutopilotMetricsTest {
         second.refresh();
 
         String scrape = prometheus.scrape();
+        assertTrue(ap.packOf("metrics-other").isEmpty(), "not in this instance's catalog");
         assertTrue(scrape.contains("autopilot_task_completions_total{engine=\"db-scheduler\",outcome=\"succeeded\","
             + "pack=\"demo\",task=\"metrics-ok\"} 2.0"), scrape);
         assertTrue(scrape.contains("autopilot_task_completions_total{engine=\"db-scheduler\",outcome=\"failed\","
@@ -92,6 +96,18 @@ class AutopilotMetricsTest {
         assertTrue(scrape.contains("autopilot_task_duration_seconds_count{engine=\"db-scheduler\",pack=\"demo\","
             + "task=\"metrics-ok\"} 2"), scrape);
         assertTrue(scrape.contains("autopilot_alive 1.0"), scrape);
+
+        // a task only another instance has is tagged with the pack that instance recorded
+        try (Autopilot other = Autopilot.builder(db.dataSource()).instanceName("m1-other").builtInTasks(false)
+            .discoverProviders(false).environment(java.util.Map.of()).pollingInterval(Duration.ofMillis(200))
+            .task(Task.java("metrics-other", ctx -> { }).pack("elsewhere").build()).build().start()) {
+          other.trigger("metrics-other");
+          await("the other instance's run counted", () -> {
+            metrics.refresh();
+            return prometheus.find(AutopilotMetrics.COMPLETIONS).tags("task", "metrics-other", "pack", "elsewhere",
+                "outcome", "succeeded").counter() != null;
+          });
+        }
 
         // the same numbers through another binder and registry
         assertEquals(2.0, count(simple, "metrics-ok", "succeeded"));
@@ -111,13 +127,15 @@ class AutopilotMetricsTest {
   @Test
   void backlogAndLagGrowWhileNoInstanceRunsTheTaskAndReturnToZeroAfter(TestDatabase db) throws Exception {
     DataSource ds = db.newDataSource(6);
-    host(ds, "migrator").build().start().close(); // migrate, then nobody runs anything
-    try (Autopilot client = host(ds, "client").build().attach()) {
+    host(ds, "migrator").build().start().close(); // migrate and record the catalog, then nobody runs anything
+    try (Autopilot client = host(ds, "client").build().attach()) { // an operator tool's view
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       try (AutopilotMetrics metrics = AutopilotMetrics.builder(client).gaugeCache(Duration.ZERO).build()) {
         metrics.bindTo(registry);
+        // runs queued from outside (db-scheduler's own client) while no instance is up
+        SchedulerClient queue = SchedulerClient.Builder.create(ds).tableName("autopilot.scheduled_tasks").build();
         for (int i = 0; i < 3; i++) {
-          client.trigger("metrics-ok");
+          queue.scheduleIfNotExists(new TaskInstance<Void>("metrics-ok", "queued-" + i), Instant.now());
         }
         Thread.sleep(1100);
         assertEquals(3.0, gauge(registry, AutopilotMetrics.BACKLOG, "metrics-ok"));
@@ -125,6 +143,8 @@ class AutopilotMetricsTest {
         double lag = gauge(registry, AutopilotMetrics.LAG, "metrics-ok");
         assertTrue(lag >= 1.0 && lag < 60, "lag " + lag);
         assertEquals(0.0, gauge(registry, AutopilotMetrics.LAG, "metrics-boom"));
+        assertEquals(1, registry.find(AutopilotMetrics.BACKLOG).tags("task", "metrics-ok", "pack", "demo").gauges().size(),
+            "an attached client tags by the recorded catalog's pack");
 
         try (Autopilot worker = host(ds, "worker").build().start()) {
           await("backlog drained", () -> gauge(registry, AutopilotMetrics.BACKLOG, "metrics-ok") == 0.0);

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import dev.autopilot.Autopilot;
 import dev.autopilot.micrometer.AutopilotMetrics;
 import dev.autopilot.spi.RetryPolicy;
@@ -18,6 +20,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,13 +151,13 @@ class ActuatorEndpointsTest {
         assertThat(count(plain, "web-ok", "succeeded")).isEqualTo(2.0);
         assertThat(count(plain, "web-boom", "failed")).isEqualTo(1.0);
 
-        // a run of a task no running instance has: due, never started, until an instance with it starts
+        // runs of a task no running instance has, queued from outside with db-scheduler's own
+        // client: due, never started, until an instance with the task starts
         Task orphanTask = Task.java("web-orphan", c -> { }).build();
-        try (Autopilot client = Autopilot.builder(ap.dataSource()).instanceName("web-client").builtInTasks(false)
-            .discoverProviders(false).environment(Map.of()).task(orphanTask).build().attach()) {
-          client.trigger("web-orphan");
-          client.trigger("web-orphan");
-        }
+        SchedulerClient queue = SchedulerClient.Builder.create(ap.dataSource())
+            .tableName("autopilot.scheduled_tasks").build();
+        queue.scheduleIfNotExists(new TaskInstance<Void>("web-orphan", "queued-1"), Instant.now());
+        queue.scheduleIfNotExists(new TaskInstance<Void>("web-orphan", "queued-2"), Instant.now());
         String orphan = "engine=\"db-scheduler\",pack=\"unknown\",task=\"web-orphan\"";
         await().atMost(Duration.ofSeconds(60)).until(() -> {
           scrape[0] = get(ctx, "/actuator/prometheus").body();
