@@ -19,7 +19,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * Start-up time the starter adds to an empty Spring Boot application (DataSource only, no web
  * server) on a migrated database: starter switched off ({@code autopilot.enabled=false}) vs on
- * with no built-in tasks vs on with the full built-in catalog; interleaved rounds, from
+ * with no built-in tasks vs on with core's built-in (maintenance) tasks; interleaved rounds, from
  * {@code run()} to a started context (Autopilot started by its lifecycle). Run:
  * ./mvnw -B -pl spring-boot-starter -am verify -Dgroups=benchmark -DexcludedGroups=none
  *   -Dtest=StarterStartupBenchmark -Dsurefire.failIfNoSpecifiedTests=false
@@ -56,7 +56,7 @@ class StarterStartupBenchmark {
     Map<String, String[]> variants = new LinkedHashMap<>();
     variants.put("starter off (autopilot.enabled=false)", new String[] {"--autopilot.enabled=false"});
     variants.put("starter on, no built-in tasks", new String[] {"--autopilot.built-in-tasks=false"});
-    variants.put("starter on, full built-in catalog", new String[] {});
+    variants.put("starter on, core built-in (maintenance) tasks", new String[] {});
     Map<String, List<Long>> times = new LinkedHashMap<>();
     variants.keySet().forEach(k -> times.put(k, new ArrayList<>()));
     List<String> names = new ArrayList<>(variants.keySet());
