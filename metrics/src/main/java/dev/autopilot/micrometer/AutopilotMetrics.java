@@ -99,6 +99,7 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
   private ScheduledExecutorService thread;
   private boolean started;
   private boolean initialized;
+  private boolean watermarkSet;
   private volatile boolean closed;
   private volatile long lastWarn;
 
@@ -186,17 +187,21 @@ public final class AutopilotMetrics implements MeterBinder, AutoCloseable {
   }
 
   /**
-   * Sets the watermark at the newest history row and reads the last successes, once; bound before
-   * the Autopilot has migrated its schema (a Spring context binds before it starts), it succeeds
-   * at a later poll.
+   * Sets the watermark at the newest history row (at bind time, or 0 on a database not migrated
+   * yet) and reads the catalog and the last successes, once; bound before the Autopilot has
+   * migrated its schema (a Spring context binds before it starts), the rest succeeds at a later
+   * poll and nothing that ran in between is missed.
    */
   private boolean initialize() {
     if (initialized) {
       return true;
     }
     try {
+      if (!watermarkSet) {
+        history.startAtNewest();
+        watermarkSet = true;
+      }
       autopilot.monitor().tasks().forEach(t -> catalogTasks.add(t.name()));
-      history.startAtNewest();
       seedLastSuccess();
       initialized = true;
     } catch (Exception e) {

@@ -37,13 +37,28 @@ final class HistoryReader {
     this.gapPatienceMs = gapPatienceMs;
   }
 
-  /** Starts after the newest row now: what ran before is not counted again. */
+  /**
+   * Starts after the newest row now: what ran before is not counted again. Where job history
+   * does not exist yet (bound before the first start migrated the schema), it starts at 0: every
+   * row that will appear is new.
+   */
   void startAtNewest() throws SQLException {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM " + table);
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      watermark = rs.getLong(1);
+    try (Connection c = dataSource.getConnection()) {
+      try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NULL")) {
+        ps.setString(1, table);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          if (rs.getBoolean(1)) {
+            watermark = 0;
+            return;
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM " + table);
+          ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        watermark = rs.getLong(1);
+      }
     }
   }
 
