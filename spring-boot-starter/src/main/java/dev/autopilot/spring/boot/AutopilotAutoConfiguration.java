@@ -9,10 +9,10 @@ import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -40,9 +40,12 @@ public class AutopilotAutoConfiguration {
   /** Creates the auto-configuration; Spring calls this. */
   public AutopilotAutoConfiguration() {}
 
-  /** The Autopilot and its lifecycle, unless the application defines its own Autopilot. */
+  /**
+   * The Autopilot and its lifecycle, unless the application defines its own Autopilot; on the
+   * application's only (or {@code @Primary}) DataSource.
+   */
   @Configuration(proxyBeanMethods = false)
-  @ConditionalOnBean(DataSource.class)
+  @ConditionalOnSingleCandidate(DataSource.class)
   @ConditionalOnMissingBean(Autopilot.class)
   static class AutopilotConfiguration {
 
