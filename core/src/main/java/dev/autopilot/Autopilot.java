@@ -188,9 +188,33 @@ public final class Autopilot implements AutoCloseable {
     return monitor;
   }
 
+  /**
+   * @return the DataSource Autopilot was built with (the host's), for operator tools that read
+   *     Autopilot's tables directly (the dashboard)
+   */
+  public DataSource dataSource() {
+    return runtime.dataSource();
+  }
+
+  /** @return the schema of Autopilot's tables */
+  public String schema() {
+    return runtime.schema();
+  }
+
   /** @return the instance name used in logs, job history and db-scheduler's {@code picked_by} */
   public String instanceName() {
     return runtime.instanceName();
+  }
+
+  /**
+   * The pack a task of this instance's catalog belongs to ({@link Task#pack()}), for example to
+   * tag metrics.
+   *
+   * @param taskName a task name
+   * @return its pack, or empty when this instance's catalog has no such task
+   */
+  public Optional<String> packOf(String taskName) {
+    return runtime.catalog().find(Objects.requireNonNull(taskName, "taskName")).map(e -> e.task().pack());
   }
 
   /**

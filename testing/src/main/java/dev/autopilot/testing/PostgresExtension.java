@@ -23,7 +23,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }</pre>
  *
  * <p>With {@code AUTOPILOT_TEST_JDBC_URL} set, databases are created on that server instead.
- * Without PostgreSQL binaries the error names the setup command.
+ * With Testcontainers on the test class path and a Docker engine running, the server is a
+ * PostgreSQL container with pg_cron and pgvector; {@code -Dautopilot.test.postgres=local|container|auto}
+ * (or {@code AUTOPILOT_TEST_POSTGRES}) forces the choice, see {@link ServerChoice}. Without
+ * PostgreSQL binaries the error names the setup command.
  */
 public final class PostgresExtension implements ParameterResolver {
 
@@ -76,8 +79,14 @@ public final class PostgresExtension implements ParameterResolver {
 
   private static TestServer server(ExtensionContext c) {
     return c.getRoot().getStore(NS).getOrComputeIfAbsent("server", k -> {
-      String url = System.getenv("AUTOPILOT_TEST_JDBC_URL");
-      return new CloseableServer(url != null && !url.isBlank() ? TestServer.external(url) : TestServer.local());
+      switch (ServerChoice.current()) {
+        case EXTERNAL:
+          return new CloseableServer(TestServer.external(System.getenv("AUTOPILOT_TEST_JDBC_URL")));
+        case CONTAINER:
+          return new CloseableServer(ContainerServer.start());
+        default:
+          return new CloseableServer(TestServer.local());
+      }
     }, CloseableServer.class).server;
   }
 
