@@ -57,18 +57,27 @@ public final class CodeSearch {
     return pgvector ? "pgvector" : "array";
   }
 
+  /** Which halves of the retrieval run: the evaluation harness compares them. */
+  enum Mode { HYBRID, FULL_TEXT, VECTOR }
+
   public List<SearchHit> search(String query, int k) {
+    return search(query, k, Mode.HYBRID);
+  }
+
+  List<SearchHit> search(String query, int k, Mode mode) {
     if (query == null || query.isBlank() || k <= 0) {
       return List.of();
     }
     EmbeddingModel model = EmbeddingModels.of(services);
-    float[] q = model.embed(List.of(query)).get(0);
+    float[] q = mode == Mode.FULL_TEXT ? null : model.embed(List.of(query)).get(0);
     int candidates = Math.max(40, 4 * k);
     boolean pg = storage(model).equals("pgvector");
     Map<Long, Double> sims = new HashMap<>();
     Set<Long> ids = new LinkedHashSet<>();
-    VectorCache.Snapshot snap = pg ? null : cache.current(model.id());
-    if (pg) {
+    VectorCache.Snapshot snap = pg || mode == Mode.FULL_TEXT ? null : cache.current(model.id());
+    if (mode == Mode.FULL_TEXT) {
+      // no vector half
+    } else if (pg) {
       sims.putAll(pgNearest(model, q, candidates));
     } else {
       for (VectorCache.Scored sc : cache.nearest(snap, q, candidates)) {
@@ -76,16 +85,18 @@ public final class CodeSearch {
       }
     }
     ids.addAll(sims.keySet());
-    Map<Long, Double> ranks = fullText(query, candidates);
+    Map<Long, Double> ranks = mode == Mode.VECTOR ? Map.of() : fullText(query, candidates);
     ids.addAll(ranks.keySet());
     if (ids.isEmpty()) {
       return List.of();
     }
-    List<SearchHit> hits = details(ids, model, pg ? q : null, sims);
+    List<SearchHit> hits = details(ids, model, pg && mode != Mode.FULL_TEXT ? q : null, sims);
     List<SearchHit> scored = new ArrayList<>(hits.size());
     for (SearchHit h : hits) {
       Double sim = sims.get(h.chunkId());
-      if (sim == null && !pg) {
+      if (mode == Mode.FULL_TEXT) {
+        sim = 0.0;
+      } else if (sim == null && !pg) {
         sim = cache.similarity(snap, h.chunkId(), q);
       }
       double score = (sim == null ? 0 : sim) + FTS_WEIGHT * ranks.getOrDefault(h.chunkId(), 0.0);
