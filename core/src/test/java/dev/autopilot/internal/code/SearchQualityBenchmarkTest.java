@@ -91,7 +91,26 @@ class SearchQualityBenchmarkTest {
       q("check whether pg_cron may schedule jobs in the cron database", "/internal/pgcron/Probe.java"),
       q("hide credentials and url user info from log lines", "/internal/knowledge/GitAccess.java"),
       q("hybrid search combining nearest vectors and full text rank", "/internal/code/CodeSearch.java"),
-      q("delete expired package cache rows in batches", "/V005__cache_metrics.sql"));
+      q("delete expired package cache rows in batches", "/V005__cache_metrics.sql"),
+      // developer wording that the code's comments do not repeat, and identifiers
+      q("stop two ingests of the same codebase from overlapping", "/internal/code/CodeIngest.java"),
+      q("length of a float vector for cosine", "/internal/embed/Embedder.java",
+          "/internal/embed/VectorCache.java"),
+      q("ensureStorage", "/internal/embed/RagSetup.java"),
+      q("chunkSignature", "/internal/code/CodeStore.java"),
+      q("quote an identifier for SQL", "/internal/Jdbc.java"),
+      q("count nesting of brackets ignoring strings and comments", "/internal/code/Chunker.java"),
+      q("only on the first sunday of a month pin the newest daily backup", "/V008__backups_planning.sql"),
+      q("refresh materialized views without blocking readers", "/V005__cache_metrics.sql"),
+      q("analyze tables when more than ten percent of rows changed", "/V006__maintenance.sql"),
+      q("halve an agent's concurrency when it fails too often", "/internal/learning/DefaultEvolutionPolicy.java"),
+      q("pass the database password to pg_dump without a command line argument",
+          "/internal/backup/PgTarget.java"),
+      q("fsync the directory after an atomic rename", "/internal/learning/JsonExport.java",
+          "/internal/backup/Dumper.java"),
+      q("which pg_dump binary matches the server version", "/internal/backup/PgTools.java"),
+      q("reload the pattern cache when another instance publishes a change",
+          "/internal/learning/PatternListener.java"));
 
   @Test
   void evaluateOnThisRepository(TestDatabase db, @TempDir Path dir) throws Exception {
