@@ -164,19 +164,38 @@ public final class Autopilot implements AutoCloseable {
   }
 
   /**
-   * Finds the ingested code chunks most relevant to a query: the query is embedded with the
-   * current {@link dev.autopilot.spi.EmbeddingModel} and compared with the chunks' vectors
-   * (pgvector's HNSW index where rag-setup created it, else an exact scan of the real[] vectors
-   * in process), united with PostgreSQL full-text matches of the query words; see
+   * Finds the ingested files most relevant to a query, one hit per file with its best chunks,
+   * implementation before tests, examples and docs. The query is embedded with the current
+   * {@link dev.autopilot.spi.EmbeddingModel} and compared with the chunks' vectors (pgvector's
+   * HNSW index where rag-setup created it, else an exact scan of the real[] vectors in process);
+   * PostgreSQL full-text search matches its words (stemmed, stop words dropped, identifiers split,
+   * path and symbol weighted); the two rankings are fused by reciprocal rank, see
    * {@link SearchHit#score()}. Chunks come from the {@code code-ingest} task; chunks without a
-   * vector yet can still be found by their words.
+   * vector yet can still be found by their words. See {@link #search(SearchRequest)} for options.
    *
    * @param query natural language or code words, for example {@code "parse the cron expression"}
-   * @param k how many hits at most
+   * @param k how many files at most
    * @return the best hits, best first; empty for a blank query or k &lt;= 0
    * @throws AutopilotException when the database or the model fails
    */
   public List<SearchHit> search(String query, int k) {
+    return codeSearch().search(query, k);
+  }
+
+  /**
+   * Runs a code search with options: raw chunks instead of one hit per file, only implementation
+   * or only tests, examples and docs, one retrieval half alone. {@code search(query, k)} is
+   * {@code search(SearchRequest.of(query).limit(k))}.
+   *
+   * @param request the query and its options
+   * @return the best hits, best first; empty for a blank query
+   * @throws AutopilotException when the database or the model fails
+   */
+  public List<SearchHit> search(SearchRequest request) {
+    return codeSearch().search(request);
+  }
+
+  private dev.autopilot.internal.code.CodeSearch codeSearch() {
     dev.autopilot.internal.code.CodeSearch s = search;
     if (s == null) {
       synchronized (this) {
@@ -187,7 +206,7 @@ public final class Autopilot implements AutoCloseable {
         s = search;
       }
     }
-    return s.search(query, k);
+    return s;
   }
 
   /** @return the monitoring API over both engines */

@@ -1,5 +1,6 @@
 package dev.autopilot.internal.code;
 
+import dev.autopilot.SearchRequest;
 import dev.autopilot.internal.embed.EmbeddingModels;
 import dev.autopilot.internal.embed.Embedder;
 import dev.autopilot.internal.embed.RagSetup;
@@ -131,12 +132,12 @@ class SearchQualityBenchmarkTest {
     search.search("warm up", 10);
     CodeBenchmarkTest.out("EVAL %d queries; only implementation files count; slots as returned%n", QUERIES.size());
     CodeBenchmarkTest.out("EVAL | mode | recall@5 | recall@10 | MRR@10 | p50 ms | p95 ms |%n");
-    for (CodeSearch.Mode mode : CodeSearch.Mode.values()) {
+    for (SearchRequest.Retrieval mode : SearchRequest.Retrieval.values()) {
       report(search, mode);
     }
   }
 
-  static void report(CodeSearch search, CodeSearch.Mode mode) {
+  static void report(CodeSearch search, SearchRequest.Retrieval mode) {
     double r5 = 0;
     double r10 = 0;
     double mrr = 0;
@@ -144,7 +145,7 @@ class SearchQualityBenchmarkTest {
     for (int i = 0; i < QUERIES.size(); i++) {
       Judged j = QUERIES.get(i);
       long t = System.nanoTime();
-      List<String> paths = search.search(j.query(), 10, mode).stream().map(h -> h.path()).toList();
+      List<String> paths = search.search(SearchRequest.of(j.query()).retrieval(mode)).stream().map(h -> h.path()).toList();
       micros[i] = (System.nanoTime() - t) / 1000;
       r5 += recall(paths, j.relevant(), 5);
       r10 += recall(paths, j.relevant(), 10);
