@@ -396,10 +396,15 @@ final class Chunker {
   }
 
   static String symbolOf(String[] lines, Block b) {
-    for (int i = b.from; i < Math.min(b.to, b.from + 20); i++) {
+    int seen = 0;
+    for (int i = b.from; i < b.to && seen < 20; i++) {
       String t = lines[i].trim();
-      if (t.isEmpty() || isCommentOrAnnotation(t) || t.startsWith("import ") || t.startsWith("package ")
-          || t.startsWith("use ") || t.startsWith("from ") || t.equals("import (") || t.startsWith("\"")) {
+      if (t.isEmpty()) {
+        continue;
+      }
+      seen++;
+      if (isCommentOrAnnotation(t) || t.startsWith("import ") || t.startsWith("package ") || t.startsWith("use ")
+          || t.startsWith("from ") || t.equals("import (") || t.startsWith("\"") || t.equals(")")) {
         continue;
       }
       Matcher m = GO_METHOD.matcher(t);
@@ -414,10 +419,11 @@ final class Chunker {
       if (m.find()) {
         return m.group(2);
       }
+      String sig = signature(lines, new Block(i, b.to)); // a parameter list may go on over lines
       m = CALLABLE.matcher(t);
       while (m.find()) {
-        if (!NOT_NAMES.contains(m.group(1)) && (t.endsWith("{") || t.contains(") {") || t.endsWith(")")
-            || t.contains("=>") || t.contains(") throws"))) {
+        if (!NOT_NAMES.contains(m.group(1)) && (sig.endsWith("{") || sig.contains(") {") || sig.endsWith(")")
+            || sig.contains("=>") || sig.contains(") throws"))) {
           return m.group(1);
         }
       }

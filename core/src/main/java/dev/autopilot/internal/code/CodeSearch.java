@@ -114,23 +114,36 @@ public final class CodeSearch {
   /**
    * Full-text candidates, best first. The query's lexemes (english: stemmed, stop words gone,
    * identifiers also split) are matched in tiers so common words do not flood the candidates:
-   * chunks with every lexeme first, then (three lexemes or more) chunks with at least two of them,
-   * or (fewer) with any; within a tier by ts_rank over all lexemes, normalised by length.
+   * chunks with every lexeme, then (three lexemes or more) chunks with at least two of them; only
+   * when these leave candidate slots free, chunks with any one of them. Within a tier by ts_rank
+   * over all lexemes (weights: symbol, file name, directories and context, content), normalised
+   * by length.
    */
   private List<Long> fullText(String query, int candidates) {
-    String lx = "(SELECT x.l FROM unnest(" + s + "code_query_lexemes(?)) WITH ORDINALITY x (l, i) WHERE i <= "
-        + MAX_TERMS + " AND x.l !~ '[''\\\\]')";
-    return jdbc.query("WITH lx AS " + lx + ", q AS (SELECT (SELECT string_agg(quote_literal(l), ' & ') FROM lx)::tsquery"
-        + " AS qa, (SELECT string_agg(quote_literal(l), ' | ') FROM lx)::tsquery AS qo, CASE WHEN (SELECT count(*)"
-        + " FROM lx) >= 3 THEN (SELECT string_agg('(' || quote_literal(a.l) || ' & ' || quote_literal(b.l) || ')',"
-        + " ' | ') FROM lx a JOIN lx b ON a.l < b.l)::tsquery ELSE (SELECT string_agg(quote_literal(l), ' | ')"
-        + " FROM lx)::tsquery END AS qm)"
-        + " SELECT c.id FROM " + s + "code_chunks c WHERE c.tsv @@ (SELECT qm FROM q) AND NOT c.superseded"
-        + " ORDER BY c.tsv @@ (SELECT qa FROM q) DESC, ts_rank(c.tsv, (SELECT qo FROM q), 1) DESC, c.id LIMIT ?",
-        ps -> {
+    List<Long> out = new ArrayList<>(jdbc.query(tiers("c.tsv @@ (SELECT qm FROM q)",
+        "c.tsv @@ (SELECT qa FROM q) DESC, "), ps -> {
           ps.setString(1, query);
           ps.setInt(2, candidates);
-        }, rs -> rs.getLong(1));
+        }, rs -> rs.getLong(1)));
+    if (out.size() < candidates) {
+      out.addAll(jdbc.query(tiers("c.tsv @@ (SELECT qo FROM q) AND NOT c.tsv @@ (SELECT qm FROM q)", ""), ps -> {
+        ps.setString(1, query);
+        ps.setInt(2, candidates - out.size());
+      }, rs -> rs.getLong(1)));
+    }
+    return out;
+  }
+
+  /** qa: every lexeme; qm: at least two of three or more (else any); qo: any. */
+  private String tiers(String where, String order) {
+    String lx = "(SELECT x.l FROM unnest(" + s + "code_query_lexemes(?)) WITH ORDINALITY x (l, i) WHERE i <= "
+        + MAX_TERMS + " AND x.l !~ '[''\\\\]')";
+    return "WITH lx AS " + lx + ", q AS (SELECT (SELECT string_agg(quote_literal(l), ' & ') FROM lx)::tsquery AS qa,"
+        + " (SELECT string_agg(quote_literal(l), ' | ') FROM lx)::tsquery AS qo, CASE WHEN (SELECT count(*) FROM lx)"
+        + " >= 3 THEN (SELECT string_agg('(' || quote_literal(a.l) || ' & ' || quote_literal(b.l) || ')', ' | ')"
+        + " FROM lx a JOIN lx b ON a.l < b.l)::tsquery ELSE (SELECT string_agg(quote_literal(l), ' | ') FROM lx)::tsquery"
+        + " END AS qm) SELECT c.id FROM " + s + "code_chunks c WHERE " + where + " AND NOT c.superseded ORDER BY "
+        + order + "ts_rank(c.tsv, (SELECT qo FROM q), 1) DESC, c.id LIMIT ?";
   }
 
   private Map<Long, Fusion.Chunk> details(List<Long> ids, SearchRequest.Scope scope) {
