@@ -65,6 +65,10 @@ public final class CodeSearch {
 
   /** Runs one request; empty for a blank query. */
   public List<SearchHit> search(SearchRequest r) {
+    return search(r, Fusion.DEFAULT);
+  }
+
+  List<SearchHit> search(SearchRequest r, Fusion.Params params) {
     if (r.query().isBlank()) {
       return List.of();
     }
@@ -79,7 +83,7 @@ public final class CodeSearch {
     List<Long> ids = new ArrayList<>(vector);
     ids.addAll(text);
     Map<Long, Fusion.Chunk> chunks = details(ids, r.scope());
-    Fusion fusion = new Fusion(chunks, r.scope() == SearchRequest.Scope.ALL);
+    Fusion fusion = new Fusion(chunks, r.scope() == SearchRequest.Scope.ALL, params);
     return files ? fusion.files(vector, text, r.limit()) : fusion.chunks(vector, text, r.limit());
   }
 

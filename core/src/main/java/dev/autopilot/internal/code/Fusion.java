@@ -17,9 +17,12 @@ import java.util.Map;
  */
 final class Fusion {
   static final int K = 60;
-  static final double VECTOR_WEIGHT = 1.0;
-  static final double TEXT_WEIGHT = 1.0;
   static final double NON_IMPL_FACTOR = 0.5;
+
+  /** The fusion's constants (the evaluation harness tries others). */
+  record Params(int k, double vectorWeight, double textWeight, double nonImplFactor) {}
+
+  static final Params DEFAULT = new Params(K, 1.0, 1.0, NON_IMPL_FACTOR);
   /** Chunks carried by one file hit. */
   static final int MATCHES = 3;
 
@@ -29,14 +32,16 @@ final class Fusion {
 
   private final Map<Long, Chunk> chunks;
   private final boolean demote;
+  private final Params p;
 
   /**
    * @param chunks the live candidates in scope by id (ids missing here are dropped from the lists)
    * @param demote whether non-implementation files count {@value #NON_IMPL_FACTOR}
    */
-  Fusion(Map<Long, Chunk> chunks, boolean demote) {
+  Fusion(Map<Long, Chunk> chunks, boolean demote, Params p) {
     this.chunks = chunks;
     this.demote = demote;
+    this.p = p;
   }
 
   List<SearchHit> chunks(List<Long> vector, List<Long> text, int limit) {
@@ -53,8 +58,8 @@ final class Fusion {
   List<SearchHit> files(List<Long> vector, List<Long> text, int limit) {
     Map<Long, Double> chunkScore = chunkScores(vector, text);
     Map<Long, Double> fileScore = new HashMap<>();
-    add(fileScore, fileRanks(vector), VECTOR_WEIGHT);
-    add(fileScore, fileRanks(text), TEXT_WEIGHT);
+    add(fileScore, fileRanks(vector), p.vectorWeight());
+    add(fileScore, fileRanks(text), p.textWeight());
     Map<Long, List<Chunk>> byFile = new HashMap<>();
     for (Long id : chunkScore.keySet()) {
       Chunk c = chunks.get(id);
@@ -77,14 +82,14 @@ final class Fusion {
 
   private Map<Long, Double> chunkScores(List<Long> vector, List<Long> text) {
     Map<Long, Double> score = new HashMap<>();
-    add(score, ranks(vector), VECTOR_WEIGHT);
-    add(score, ranks(text), TEXT_WEIGHT);
+    add(score, ranks(vector), p.vectorWeight());
+    add(score, ranks(text), p.textWeight());
     score.replaceAll((id, v) -> v * factor(chunks.get(id)));
     return score;
   }
 
   private double factor(Chunk c) {
-    return demote && c.role() != SearchHit.Role.IMPLEMENTATION ? NON_IMPL_FACTOR : 1.0;
+    return demote && c.role() != SearchHit.Role.IMPLEMENTATION ? p.nonImplFactor() : 1.0;
   }
 
   /** Rank (from 1) of each chunk in scope, in list order. */
@@ -110,8 +115,8 @@ final class Fusion {
     return out;
   }
 
-  private static void add(Map<Long, Double> score, Map<Long, Integer> ranks, double weight) {
-    ranks.forEach((id, rank) -> score.merge(id, weight / (K + rank), Double::sum));
+  private void add(Map<Long, Double> score, Map<Long, Integer> ranks, double weight) {
+    ranks.forEach((id, rank) -> score.merge(id, weight / (p.k() + rank), Double::sum));
   }
 
   private static SearchHit.Match match(Chunk c, double score) {

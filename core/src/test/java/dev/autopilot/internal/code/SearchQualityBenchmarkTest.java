@@ -133,11 +133,24 @@ class SearchQualityBenchmarkTest {
     CodeBenchmarkTest.out("EVAL %d queries; only implementation files count; slots as returned%n", QUERIES.size());
     CodeBenchmarkTest.out("EVAL | mode | recall@5 | recall@10 | MRR@10 | p50 ms | p95 ms |%n");
     for (SearchRequest.Retrieval mode : SearchRequest.Retrieval.values()) {
-      report(search, mode);
+      report(search, mode.name(), r -> r.retrieval(mode), Fusion.DEFAULT, true);
+    }
+    report(search, "HYBRID, raw chunks", SearchRequest::chunks, Fusion.DEFAULT, true);
+    if (System.getProperty("eval.sweep") != null) {
+      CodeBenchmarkTest.out("EVAL fusion sweep (k, vector weight, text weight, non-implementation factor)%n");
+      for (int k : new int[] {10, 30, 60}) {
+        for (double text : new double[] {0.7, 1.0, 1.5}) {
+          for (double factor : new double[] {0.25, 0.5, 1.0}) {
+            Fusion.Params p = new Fusion.Params(k, 1.0, text, factor);
+            report(search, p.toString(), r -> r, p, false);
+          }
+        }
+      }
     }
   }
 
-  static void report(CodeSearch search, SearchRequest.Retrieval mode) {
+  static void report(CodeSearch search, String name, java.util.function.UnaryOperator<SearchRequest> options,
+      Fusion.Params params, boolean verbose) {
     double r5 = 0;
     double r10 = 0;
     double mrr = 0;
@@ -145,7 +158,8 @@ class SearchQualityBenchmarkTest {
     for (int i = 0; i < QUERIES.size(); i++) {
       Judged j = QUERIES.get(i);
       long t = System.nanoTime();
-      List<String> paths = search.search(SearchRequest.of(j.query()).retrieval(mode)).stream().map(h -> h.path()).toList();
+      List<String> paths = search.search(options.apply(SearchRequest.of(j.query())), params).stream()
+          .map(h -> h.path()).toList();
       micros[i] = (System.nanoTime() - t) / 1000;
       r5 += recall(paths, j.relevant(), 5);
       r10 += recall(paths, j.relevant(), 10);
@@ -155,13 +169,13 @@ class SearchQualityBenchmarkTest {
           break;
         }
       }
-      if (System.getProperty("eval.verbose") != null) {
-        CodeBenchmarkTest.out("EVAL %s %s -> %s%n", mode, j.query(), paths);
+      if (verbose && System.getProperty("eval.verbose") != null) {
+        CodeBenchmarkTest.out("EVAL %s %s -> %s%n", name, j.query(), paths);
       }
     }
     Arrays.sort(micros);
     int n = QUERIES.size();
-    CodeBenchmarkTest.out("EVAL | %s | %.2f | %.2f | %.2f | %.1f | %.1f |%n", mode, r5 / n, r10 / n, mrr / n,
+    CodeBenchmarkTest.out("EVAL | %s | %.2f | %.2f | %.2f | %.1f | %.1f |%n", name, r5 / n, r10 / n, mrr / n,
         micros[n / 2] / 1000.0, micros[(int) Math.min(n - 1, Math.ceil(n * 0.95) - 1)] / 1000.0);
   }
 
