@@ -117,37 +117,56 @@ public final class CodeSearch {
 
   /**
    * Full-text candidates, best first. The query's lexemes (english: stemmed, stop words gone,
-   * identifiers also split) are matched in tiers so common words do not flood the candidates:
-   * chunks with every lexeme, then (three lexemes or more) chunks with at least two of them; only
-   * when these leave candidate slots free, chunks with any one of them. Within a tier by ts_rank
-   * over all lexemes (weights: symbol, file name, directories and context, content), normalised
-   * by length.
+   * identifiers also split; at most {@value #MAX_TERMS}, the longest) are matched in tiers so that
+   * common words do not flood the candidates: chunks with every lexeme, then (three lexemes or
+   * more) chunks with at least two of them, then chunks with any one; a tier runs only while
+   * candidate slots are free. Within a tier chunks rank by ts_rank over all lexemes (weights:
+   * symbol, file name, directories and context, content; normalised by length), among at most
+   * {@value #TIER_ROWS} of its matches, so a tier of very common words costs a bounded time.
    */
   private List<Long> fullText(String query, int candidates) {
-    List<Long> out = new ArrayList<>(jdbc.query(tiers("c.tsv @@ (SELECT qm FROM q)",
-        "c.tsv @@ (SELECT qa FROM q) DESC, "), ps -> {
-          ps.setString(1, query);
-          ps.setInt(2, candidates);
-        }, rs -> rs.getLong(1)));
-    if (out.size() < candidates) {
-      out.addAll(jdbc.query(tiers("c.tsv @@ (SELECT qo FROM q) AND NOT c.tsv @@ (SELECT qm FROM q)", ""), ps -> {
-        ps.setString(1, query);
-        ps.setInt(2, candidates - out.size());
-      }, rs -> rs.getLong(1)));
+    String[] q = jdbc.queryOne("WITH lx AS (SELECT x.l FROM unnest(" + s + "code_query_lexemes(?)) WITH ORDINALITY"
+        + " x (l, i) WHERE i <= " + MAX_TERMS + " AND x.l !~ '[''\\\\]') SELECT (SELECT string_agg(quote_literal(l),"
+        + " ' & ') FROM lx), CASE WHEN (SELECT count(*) FROM lx) >= 3 THEN (SELECT string_agg('(' || quote_literal(a.l)"
+        + " || ' & ' || quote_literal(b.l) || ')', ' | ') FROM lx a JOIN lx b ON a.l < b.l) END, (SELECT"
+        + " string_agg(quote_literal(l), ' | ') FROM lx)", ps -> ps.setString(1, query),
+        rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).orElseThrow();
+    List<Long> out = new ArrayList<>();
+    if (q[0] == null) {
+      return out; // nothing but stop words
+    }
+    String all = q[0];
+    String two = q[1];
+    String any = q[2];
+    tier(out, all, null, any, candidates);
+    if (two != null) {
+      tier(out, two, all, any, candidates);
+      tier(out, any, two, any, candidates);
+    } else if (!any.equals(all)) {
+      tier(out, any, all, any, candidates);
     }
     return out;
   }
 
-  /** qa: every lexeme; qm: at least two of three or more (else any); qo: any. */
-  private String tiers(String where, String order) {
-    String lx = "(SELECT x.l FROM unnest(" + s + "code_query_lexemes(?)) WITH ORDINALITY x (l, i) WHERE i <= "
-        + MAX_TERMS + " AND x.l !~ '[''\\\\]')";
-    return "WITH lx AS " + lx + ", q AS (SELECT (SELECT string_agg(quote_literal(l), ' & ') FROM lx)::tsquery AS qa,"
-        + " (SELECT string_agg(quote_literal(l), ' | ') FROM lx)::tsquery AS qo, CASE WHEN (SELECT count(*) FROM lx)"
-        + " >= 3 THEN (SELECT string_agg('(' || quote_literal(a.l) || ' & ' || quote_literal(b.l) || ')', ' | ')"
-        + " FROM lx a JOIN lx b ON a.l < b.l)::tsquery ELSE (SELECT string_agg(quote_literal(l), ' | ') FROM lx)::tsquery"
-        + " END AS qm) SELECT c.id FROM " + s + "code_chunks c WHERE " + where + " AND NOT c.superseded ORDER BY "
-        + order + "ts_rank(c.tsv, (SELECT qo FROM q), 1) DESC, c.id LIMIT ?";
+  static final int TIER_ROWS = 1000;
+
+  /** Adds the chunks matching {@code match} and not {@code not}, best first, while slots are free. */
+  private void tier(List<Long> out, String match, String not, String rank, int candidates) {
+    int free = candidates - out.size();
+    if (free <= 0) {
+      return;
+    }
+    out.addAll(jdbc.query("SELECT m.id FROM (SELECT c.id, c.tsv FROM " + s + "code_chunks c WHERE c.tsv @@ ?::tsquery"
+        + " AND NOT c.superseded" + (not == null ? "" : " AND NOT c.tsv @@ ?::tsquery") + " LIMIT " + TIER_ROWS
+        + ") m ORDER BY ts_rank(m.tsv, ?::tsquery, 1) DESC, m.id LIMIT ?", ps -> {
+          int i = 1;
+          ps.setString(i++, match);
+          if (not != null) {
+            ps.setString(i++, not);
+          }
+          ps.setString(i++, rank);
+          ps.setInt(i, free);
+        }, rs -> rs.getLong(1)));
   }
 
   private Map<Long, Fusion.Chunk> details(List<Long> ids, SearchRequest.Scope scope) {

@@ -20,6 +20,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -113,50 +114,126 @@ class SearchQualityBenchmarkTest {
       q("reload the pattern cache when another instance publishes a change",
           "/internal/learning/PatternListener.java"));
 
+  /** Python: modules of the standard library of the local python3 (PSF licence), read where installed. */
+  static final List<String> PYTHON_FILES = List.of("json/__init__.py", "json/decoder.py", "json/encoder.py",
+      "json/scanner.py", "json/tool.py", "logging/__init__.py", "logging/config.py", "logging/handlers.py",
+      "http/__init__.py", "http/client.py", "http/server.py", "http/cookies.py", "http/cookiejar.py",
+      "concurrent/futures/__init__.py", "concurrent/futures/_base.py", "concurrent/futures/thread.py",
+      "concurrent/futures/process.py", "queue.py", "sched.py", "heapq.py", "bisect.py", "base64.py", "textwrap.py",
+      "csv.py", "shlex.py", "fnmatch.py", "glob.py", "tempfile.py", "string.py", "secrets.py", "hmac.py", "uuid.py");
+
+  static final List<Judged> PYTHON_QUERIES = List.of(
+      q("decode a JSON document into Python objects", "/json/decoder.py", "/json/__init__.py"),
+      q("escape non-ASCII characters when encoding to JSON", "/json/encoder.py"),
+      q("pretty-print JSON from the command line", "/json/tool.py"),
+      q("rotate log files when they reach a size", "/logging/handlers.py"),
+      q("configure logging from a dictionary", "/logging/config.py"),
+      q("send log records over a network socket", "/logging/handlers.py"),
+      q("format a log record with a timestamp", "/logging/__init__.py"),
+      q("send an HTTP request and read the response", "/http/client.py"),
+      q("serve the files of the current directory over HTTP", "/http/server.py"),
+      q("parse a Set-Cookie header into morsels", "/http/cookies.py"),
+      q("decide whether to accept a cookie for a domain", "/http/cookiejar.py"),
+      q("HTTP status codes and their reason phrases", "/http/__init__.py"),
+      q("run callables in a pool of worker threads", "/concurrent/futures/thread.py"),
+      q("wait until the first of several futures completes", "/concurrent/futures/_base.py"),
+      q("a worker process died unexpectedly and broke the pool", "/concurrent/futures/process.py"),
+      q("thread-safe FIFO queue with blocking get and a timeout", "/queue.py"),
+      q("run events at scheduled times with priorities", "/sched.py"),
+      q("merge several sorted inputs into one sorted output", "/heapq.py"),
+      q("insert into a sorted list keeping it sorted", "/bisect.py"),
+      q("encode bytes as base32 or base85", "/base64.py"),
+      q("wrap a paragraph of text to a given width", "/textwrap.py"),
+      q("remove common leading whitespace from lines", "/textwrap.py"),
+      q("read rows of a CSV file as dictionaries", "/csv.py"),
+      q("guess the delimiter of a CSV file", "/csv.py"),
+      q("split a command line string the way a shell does", "/shlex.py"),
+      q("translate a shell wildcard pattern into a regular expression", "/fnmatch.py"),
+      q("find path names matching a pattern recursively", "/glob.py"),
+      q("create a temporary directory that is removed afterwards", "/tempfile.py"),
+      q("substitute $name placeholders in a string template", "/string.py"),
+      q("generate a secure random token for URLs", "/secrets.py"),
+      q("keyed message authentication with a hash", "/hmac.py"),
+      q("generate a UUID from the host id and the current time", "/uuid.py"),
+      q("RotatingFileHandler", "/logging/handlers.py"),
+      q("ThreadPoolExecutor", "/concurrent/futures/thread.py"),
+      q("JSONDecodeError", "/json/decoder.py"));
+
   @Test
   void evaluateOnThisRepository(TestDatabase db, @TempDir Path dir) throws Exception {
-    Path repo = repositoryRoot();
     Path corpus = dir.resolve("corpus");
-    int files = extract(repo, CORPUS_COMMIT, corpus);
-    String schema = "eval_self";
+    int files = extract(repositoryRoot(), CORPUS_COMMIT, corpus);
+    evaluate(db, "eval_self", "this repository at " + CORPUS_COMMIT.substring(0, 7) + ", " + files + " files", corpus,
+        QUERIES);
+  }
+
+  @Test
+  void evaluateOnPythonStandardLibrary(TestDatabase db, @TempDir Path dir) throws Exception {
+    Path lib = pythonLibrary();
+    Assumptions.assumeTrue(lib != null, "no /usr/lib/python3.N with json/decoder.py: the Python corpus is skipped");
+    Path corpus = dir.resolve("python");
+    for (String f : PYTHON_FILES) {
+      if (Files.exists(lib.resolve(f))) {
+        Files.createDirectories(corpus.resolve(f).getParent());
+        Files.copy(lib.resolve(f), corpus.resolve(f));
+      }
+    }
+    evaluate(db, "eval_py", "python " + lib.getFileName() + " standard library, " + PYTHON_FILES.size() + " files",
+        corpus, PYTHON_QUERIES);
+  }
+
+  static Path pythonLibrary() throws IOException {
+    Path usr = Path.of("/usr/lib");
+    if (!Files.isDirectory(usr)) {
+      return null;
+    }
+    try (var dirs = Files.list(usr)) {
+      return dirs.filter(p -> p.getFileName().toString().matches("python3\\.\\d+"))
+          .filter(p -> Files.exists(p.resolve("json/decoder.py")))
+          .max(java.util.Comparator.comparing(p -> Integer.parseInt(p.getFileName().toString().substring(8))))
+          .orElse(null);
+    }
+  }
+
+  static void evaluate(TestDatabase db, String schema, String label, Path corpus, List<Judged> queries) {
     CodeBenchmarkTest.migrate(db, schema);
     EmbeddingModel model = EmbeddingModels.bundled();
     RagSetup.ensureStorage(db.dataSource(), schema, model, "pgvector");
-    CodeIngest.Stats st = new CodeIngest(db.dataSource(), schema, 1 << 20, true).ingest("self", corpus, false,
+    CodeIngest.Stats st = new CodeIngest(db.dataSource(), schema, 1 << 20, true).ingest("corpus", corpus, false,
         CodeIngestTest.QUIET, () -> false);
     long t0 = System.nanoTime();
     int embedded = new Embedder(db.dataSource(), schema, model).backfill(Embedder.Owner.CHUNK, d -> {});
-    CodeBenchmarkTest.out("EVAL corpus: this repository at %s, %d files extracted, %d chunks (%d embedded in %d s)%n",
-        CORPUS_COMMIT.substring(0, 7), files, st.chunks(), embedded, (System.nanoTime() - t0) / 1_000_000_000);
+    CodeBenchmarkTest.out("EVAL corpus: %s, %d chunks (%d embedded in %d s)%n", label, st.chunks(), embedded,
+        (System.nanoTime() - t0) / 1_000_000_000);
     CodeSearch search = new CodeSearch(db.dataSource(), schema, Map.of(EmbeddingModel.class, model), "auto");
     search.search("warm up", 10);
-    CodeBenchmarkTest.out("EVAL %d queries; only implementation files count; slots as returned%n", QUERIES.size());
+    CodeBenchmarkTest.out("EVAL %d queries; only implementation files count; slots as returned%n", queries.size());
     CodeBenchmarkTest.out("EVAL | mode | recall@5 | recall@10 | MRR@10 | p50 ms | p95 ms |%n");
     for (SearchRequest.Retrieval mode : SearchRequest.Retrieval.values()) {
-      report(search, mode.name(), r -> r.retrieval(mode), Fusion.DEFAULT, true);
+      report(search, queries, mode.name(), r -> r.retrieval(mode), Fusion.DEFAULT, true);
     }
-    report(search, "HYBRID, raw chunks", SearchRequest::chunks, Fusion.DEFAULT, true);
+    report(search, queries, "HYBRID, raw chunks", SearchRequest::chunks, Fusion.DEFAULT, true);
     if (System.getProperty("eval.sweep") != null) {
       CodeBenchmarkTest.out("EVAL fusion sweep (k, vector weight, text weight, non-implementation factor)%n");
       for (int k : new int[] {10, 30, 60}) {
         for (double text : new double[] {0.7, 1.0, 1.5}) {
           for (double factor : new double[] {0.25, 0.5, 1.0}) {
             Fusion.Params p = new Fusion.Params(k, 1.0, text, factor);
-            report(search, p.toString(), r -> r, p, false);
+            report(search, queries, p.toString(), r -> r, p, false);
           }
         }
       }
     }
   }
 
-  static void report(CodeSearch search, String name, java.util.function.UnaryOperator<SearchRequest> options,
-      Fusion.Params params, boolean verbose) {
+  static void report(CodeSearch search, List<Judged> queries, String name,
+      java.util.function.UnaryOperator<SearchRequest> options, Fusion.Params params, boolean verbose) {
     double r5 = 0;
     double r10 = 0;
     double mrr = 0;
-    long[] micros = new long[QUERIES.size()];
-    for (int i = 0; i < QUERIES.size(); i++) {
-      Judged j = QUERIES.get(i);
+    long[] micros = new long[queries.size()];
+    for (int i = 0; i < queries.size(); i++) {
+      Judged j = queries.get(i);
       long t = System.nanoTime();
       List<String> paths = search.search(options.apply(SearchRequest.of(j.query())), params).stream()
           .map(h -> h.path()).toList();
@@ -174,7 +251,7 @@ class SearchQualityBenchmarkTest {
       }
     }
     Arrays.sort(micros);
-    int n = QUERIES.size();
+    int n = queries.size();
     CodeBenchmarkTest.out("EVAL | %s | %.2f | %.2f | %.2f | %.1f | %.1f |%n", name, r5 / n, r10 / n, mrr / n,
         micros[n / 2] / 1000.0, micros[(int) Math.min(n - 1, Math.ceil(n * 0.95) - 1)] / 1000.0);
   }
