@@ -2,8 +2,6 @@ package dev.autopilot.internal.code;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Splits a file into chunks: by declaration for brace languages (bracket depth) and for
@@ -46,21 +44,6 @@ final class Chunker {
     }
   }
 
-  private static final Pattern DECL = Pattern.compile(
-      "\\b(class|interface|enum|record|struct|trait|impl|fn|func|function|def|defp|defmodule|defmacro|object|fun|type|module)"
-          + "(?:\\s*<[^>]*>)?\\s+([A-Za-z_$][\\w$.]*)");
-  /** A Go method: {@code func (r *T) Name(} or {@code func (T[K]) Name[...](}. */
-  private static final Pattern GO_METHOD = Pattern.compile(
-      "^func\\s*\\(\\s*(?:\\w+\\s+)?\\*?\\s*([\\w.]+)(?:\\[[^\\]]*\\])?\\s*\\)\\s*(\\w+)");
-  /** A Rust trait implementation: {@code impl<T> Trait for Type} names the type. */
-  private static final Pattern RUST_IMPL = Pattern.compile(
-      "^(?:unsafe\\s+)?impl(?:\\s*<[^>]*>)?\\s+[\\w:]+(?:<[^>]*>)?\\s+for\\s+([\\w:]+)");
-  private static final Pattern CALLABLE = Pattern.compile("([A-Za-z_$][\\w$]*)\\s*\\(");
-  private static final java.util.Set<String> NOT_NAMES = java.util.Set.of(
-      "if", "for", "while", "switch", "catch", "return", "new", "synchronized", "try", "else", "super", "this", "func",
-      "fn", "fun", "function", "when", "match", "foreach", "elif", "with", "assert", "throw", "await", "typeof");
-  private static final java.util.Set<String> CONTAINERS = java.util.Set.of(
-      "class", "interface", "enum", "record", "struct", "trait", "impl", "object", "module", "defmodule", "type");
   /** Import-only blocks up to this many lines are folded into the next chunk; larger ones are dropped. */
   static final int FOLD_LINES = 6;
 
@@ -112,7 +95,7 @@ final class Chunker {
       if (content.length() > MAX_CHARS) {
         content = content.substring(0, MAX_CHARS);
       }
-      String symbol = b.fixed ? b.symbol : symbolOf(lines, b);
+      String symbol = b.fixed ? b.symbol : Symbols.of(lines, b.from, b.to);
       if (symbol == null) {
         symbol = b.symbol;
       }
@@ -216,7 +199,7 @@ final class Chunker {
         start = i;
         hasCode = false;
       }
-      if (!t.isEmpty() && !isCommentOrAnnotation(t)) {
+      if (!t.isEmpty() && !Symbols.isCommentOrAnnotation(t)) {
         hasCode = true;
       }
     }
@@ -239,20 +222,15 @@ final class Chunker {
    * declaration's signature, and its name (fixed for pieces without a declaration of their own).
    */
   private static Block inner(String[] lines, Block decl) {
-    String sig = signature(lines, decl);
-    String symbol = decl.fixed ? decl.symbol : symbolOf(lines, decl);
+    String sig = Symbols.signature(lines, decl.from, decl.to);
+    String symbol = decl.fixed ? decl.symbol : Symbols.of(lines, decl.from, decl.to);
     if (sig == null || symbol == null) {
       return decl;
     }
     // the pieces of a function are its body whatever calls they hold; those of a type are members
-    boolean body = decl.fixed || !container(sig);
+    boolean body = decl.fixed || !Symbols.container(sig);
     return new Block(decl.from, decl.to, decl.context == null ? sig : decl.context + "\n" + sig,
         symbol, decl.alone, body);
-  }
-
-  private static boolean container(String signature) {
-    Matcher m = DECL.matcher(signature);
-    return RUST_IMPL.matcher(signature).find() || m.find() && CONTAINERS.contains(m.group(1));
   }
 
   private static boolean hasDeeper(int[] depth, Block b, int level) {
@@ -270,7 +248,7 @@ final class Chunker {
       if (t.isEmpty()) {
         return true;
       }
-      if (isCommentOrAnnotation(t)) {
+      if (Symbols.isCommentOrAnnotation(t)) {
         continue;
       }
       char last = t.charAt(t.length() - 1);
@@ -287,9 +265,6 @@ final class Chunker {
         || t.startsWith("extends ") || t.startsWith("implements ") || t.startsWith("where ") || t.startsWith("->");
   }
 
-  private static boolean isCommentOrAnnotation(String t) {
-    return t.startsWith("//") || t.startsWith("/*") || t.startsWith("*") || t.startsWith("@") || t.startsWith("#");
-  }
 
   private static void splitIndented(String[] lines, int[] indent, Block range, int depthLevel, List<Block> out,
       boolean top) {
@@ -338,7 +313,7 @@ final class Chunker {
 
   /** Overlapping line windows; the ones after the first carry the block's signature and name. */
   private static void windows(Block b, String[] lines, List<Block> out) {
-    Block next = b.context == null && b.symbol == null && symbolOf(lines, b) == null ? b : inner(lines, b);
+    Block next = b.context == null && b.symbol == null && Symbols.of(lines, b.from, b.to) == null ? b : inner(lines, b);
     windows(b, next.context, next.symbol, out);
   }
 
@@ -373,62 +348,6 @@ final class Chunker {
       out.add(b);
     }
     return out;
-  }
-
-  /** The first code line of a block, with the lines that close its parentheses (at most 4), trimmed. */
-  static String signature(String[] lines, Block b) {
-    StringBuilder sb = new StringBuilder();
-    int open = 0;
-    for (int i = b.from; i < b.to; i++) {
-      String t = lines[i].trim();
-      if (sb.length() == 0 && (t.isEmpty() || isCommentOrAnnotation(t))) {
-        continue;
-      }
-      sb.append(sb.length() == 0 ? "" : " ").append(t);
-      for (char c : t.toCharArray()) {
-        open += c == '(' ? 1 : c == ')' ? -1 : 0;
-      }
-      if (open <= 0 || sb.length() > 200 || i - b.from >= 4) {
-        break;
-      }
-    }
-    return sb.length() == 0 ? null : sb.length() > 200 ? sb.substring(0, 200) : sb.toString();
-  }
-
-  static String symbolOf(String[] lines, Block b) {
-    int seen = 0;
-    for (int i = b.from; i < b.to && seen < 20; i++) {
-      String t = lines[i].trim();
-      if (t.isEmpty()) {
-        continue;
-      }
-      seen++;
-      if (isCommentOrAnnotation(t) || t.startsWith("import ") || t.startsWith("package ") || t.startsWith("use ")
-          || t.startsWith("from ") || t.equals("import (") || t.startsWith("\"") || t.equals(")")) {
-        continue;
-      }
-      Matcher m = GO_METHOD.matcher(t);
-      if (m.find()) {
-        return m.group(1) + "." + m.group(2);
-      }
-      m = RUST_IMPL.matcher(t);
-      if (m.find()) {
-        return m.group(1);
-      }
-      m = DECL.matcher(t);
-      if (m.find()) {
-        return m.group(2);
-      }
-      String sig = signature(lines, new Block(i, b.to)); // a parameter list may go on over lines
-      m = CALLABLE.matcher(t);
-      while (m.find()) {
-        if (!NOT_NAMES.contains(m.group(1)) && (sig.endsWith("{") || sig.contains(") {") || sig.endsWith(")")
-            || sig.contains("=>") || sig.contains(") throws"))) {
-          return m.group(1);
-        }
-      }
-    }
-    return null;
   }
 
   private static int indentOf(String s) {

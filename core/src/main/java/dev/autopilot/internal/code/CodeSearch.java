@@ -14,6 +14,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -23,6 +29,7 @@ import javax.sql.DataSource;
  */
 public final class CodeSearch {
   private static final long STORAGE_TTL_NANOS = 5_000_000_000L;
+
   /** Full-text lexemes used at most: the longest (most specific) of the query's. */
   static final int MAX_TERMS = 8;
 
@@ -32,6 +39,13 @@ public final class CodeSearch {
   private final Map<Class<?>, Object> services;
   private final String mode;
   private final VectorCache cache;
+  /** Runs full-text halves: daemon threads that end after a minute without work (nothing to close). */
+  private final ExecutorService textHalf = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
+      new SynchronousQueue<>(), r -> {
+        Thread t = new Thread(r, "autopilot-search-text");
+        t.setDaemon(true);
+        return t;
+      });
   private volatile long storageCheckedAt;
   private volatile boolean pgvector;
 
@@ -75,8 +89,12 @@ public final class CodeSearch {
     boolean files = r.grouping() == SearchRequest.Grouping.FILES;
     // a file hit needs several chunks; a scope filter drops candidates after retrieval
     int candidates = Math.max(50, (files ? 5 : 4) * r.limit()) * (r.scope() == SearchRequest.Scope.ALL ? 1 : 3);
+    // the full-text half runs in the database while this thread embeds the query
+    CompletableFuture<List<Long>> pending = r.retrieval() == SearchRequest.Retrieval.VECTOR
+        ? CompletableFuture.completedFuture(List.of())
+        : CompletableFuture.supplyAsync(() -> fullText(r.query(), candidates), textHalf);
     List<Long> vector = r.retrieval() == SearchRequest.Retrieval.FULL_TEXT ? List.of() : nearest(r.query(), candidates);
-    List<Long> text = r.retrieval() == SearchRequest.Retrieval.VECTOR ? List.of() : fullText(r.query(), candidates);
+    List<Long> text = join(pending);
     if (vector.isEmpty() && text.isEmpty()) {
       return List.of();
     }
@@ -85,6 +103,17 @@ public final class CodeSearch {
     Map<Long, Fusion.Chunk> chunks = details(ids, r.scope());
     Fusion fusion = new Fusion(chunks, r.scope() == SearchRequest.Scope.ALL, params);
     return files ? fusion.files(vector, text, r.limit()) : fusion.chunks(vector, text, r.limit());
+  }
+
+  private static List<Long> join(CompletableFuture<List<Long>> f) {
+    try {
+      return f.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
+    }
   }
 
   private List<Long> nearest(String query, int candidates) {
