@@ -260,7 +260,7 @@ class SearchQualityBenchmarkTest {
     Set<String> found = new LinkedHashSet<>();
     for (String p : paths.subList(0, Math.min(k, paths.size()))) {
       for (String r : relevant) {
-        if (p.endsWith(r)) {
+        if (("/" + p).endsWith(r)) { // a path at the root has no leading slash
           found.add(r);
         }
       }
@@ -269,7 +269,7 @@ class SearchQualityBenchmarkTest {
   }
 
   static boolean relevant(String path, List<String> relevant) {
-    return relevant.stream().anyMatch(path::endsWith);
+    return relevant.stream().anyMatch(("/" + path)::endsWith);
   }
 
   static Path repositoryRoot() {
