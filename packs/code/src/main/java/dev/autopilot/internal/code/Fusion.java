@@ -22,6 +22,11 @@ final class Fusion {
   /** The fusion's constants (the evaluation harness tries others). */
   record Params(int k, double vectorWeight, double textWeight, double nonImplFactor) {}
 
+  /**
+   * Equal weights: in the evaluation a text weight of 0.7 scored 0.01-0.02 MRR@10 higher on both
+   * corpora, but a full-text rank-1 match would then count less than a vector rank 10
+   * (0.7/61 &lt; 1/70) and drop out of a top 10, which is what the fusion is for.
+   */
   static final Params DEFAULT = new Params(K, 1.0, 1.0, NON_IMPL_FACTOR);
   /** Chunks carried by one file hit. */
   static final int MATCHES = 3;
