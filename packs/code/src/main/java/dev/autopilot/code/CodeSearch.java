@@ -6,14 +6,20 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Retrieval over the code, templates and knowledge that the code pack ingested: the query is
- * embedded with the current {@link EmbeddingModel} and compared with the stored vectors
- * (pgvector's HNSW index where rag-setup created it, else an exact scan of the {@code real[]}
- * vectors in process), united with PostgreSQL full-text matches of the query words; see {@link
- * SearchHit#score()}. Chunks without a vector yet can still be found by their words.
+ * Retrieval over the code the code pack ingested. The query is embedded with the current {@link
+ * EmbeddingModel} and compared with the chunks' vectors (pgvector's HNSW index where rag-setup
+ * created it, else an exact scan of the {@code real[]} vectors in process); PostgreSQL full-text
+ * search matches its words (english configuration: stemmed, stop words dropped; identifiers split
+ * into words; symbol, file name and directories weighted); the two rankings are fused by
+ * reciprocal rank, see {@link SearchHit#score()}. Results are one hit per file with its best
+ * chunks, implementation before tests, examples and docs; {@link SearchRequest} asks for raw
+ * chunks, another scope or one half alone. Chunks without a vector yet can still be found by their
+ * words.
  *
  * <pre>{@code
  * List<SearchHit> hits = CodeSearch.of(autopilot).search("parse the cron expression", 5);
+ * List<SearchHit> tests = CodeSearch.of(autopilot).search(SearchRequest.of("cron")
+ *     .scope(SearchRequest.Scope.NON_IMPLEMENTATION));
  * }</pre>
  *
  * <p>Thread-safe; the embedding model is loaded on the first search.
@@ -43,14 +49,26 @@ public final class CodeSearch {
   }
 
   /**
-   * Finds the ingested chunks most relevant to a query.
+   * Finds the ingested files most relevant to a query: {@code search(SearchRequest.of(query).limit(k))}.
    *
    * @param query natural language or code words, for example {@code "parse the cron expression"}
-   * @param k how many hits at most
-   * @return the best hits, best first; empty for a blank query or k &lt;= 0
+   * @param k how many files at most
+   * @return the best hits, one per file, best first; empty for a blank query or k &lt;= 0
    * @throws AutopilotException when the database or the model fails
    */
   public List<SearchHit> search(String query, int k) {
     return delegate.search(query, k);
+  }
+
+  /**
+   * Runs a search with options: raw chunks instead of one hit per file, only implementation or
+   * only tests, examples and docs, one retrieval half alone.
+   *
+   * @param request the query and its options
+   * @return the best hits, best first; empty for a blank query
+   * @throws AutopilotException when the database or the model fails
+   */
+  public List<SearchHit> search(SearchRequest request) {
+    return delegate.search(Objects.requireNonNull(request, "request"));
   }
 }

@@ -42,9 +42,20 @@ final class CodeStore {
   static List<String> signature(List<Chunker.Chunk> chunks) {
     List<String> out = new ArrayList<>();
     for (Chunker.Chunk c : chunks) {
-      out.add(c.startLine() + ":" + c.endLine() + ":" + SourceFile.sha256(c.content()));
+      out.add(c.startLine() + ":" + c.endLine() + ":" + hash(c));
     }
     return out;
+  }
+
+  /**
+   * What a chunk's embedding depends on besides the path: the content, and the symbol and context
+   * when there are any (a chunk without both hashes as its content alone, as before issue 15).
+   */
+  static String hash(Chunker.Chunk c) {
+    if (c.symbol() == null && c.context() == null) {
+      return SourceFile.sha256(c.content());
+    }
+    return SourceFile.sha256(c.symbol() + "\u0000" + c.context() + "\u0000" + c.content());
   }
 
   /**
@@ -57,32 +68,39 @@ final class CodeStore {
   int write(String codebase, String path, SourceFile.Read r, List<Chunker.Chunk> chunks, boolean vecColumn) {
     return jdbc.inTransaction(c -> {
       long id = Jdbc.query(c, "INSERT INTO " + s + "code_files (codebase, path, language, content_hash, size_bytes,"
-          + " line_count, deleted, deleted_at, ingested_at) VALUES (?, ?, ?, ?, ?, ?, false, NULL, now())"
-          + " ON CONFLICT (codebase, path) DO UPDATE SET language = excluded.language, content_hash ="
+          + " line_count, deleted, deleted_at, ingested_at, role) VALUES (?, ?, ?, ?, ?, ?, false, NULL, now(), " + s
+          + "code_file_role(?)) ON CONFLICT (codebase, path) DO UPDATE SET language = excluded.language, content_hash ="
           + " excluded.content_hash, size_bytes = excluded.size_bytes, line_count = excluded.line_count,"
-          + " deleted = false, deleted_at = NULL, ingested_at = now() RETURNING id", ps -> {
+          + " deleted = false, deleted_at = NULL, ingested_at = now(), role = excluded.role RETURNING id", ps -> {
             ps.setString(1, codebase);
             ps.setString(2, path);
             ps.setString(3, r.language());
             ps.setString(4, r.hash());
             ps.setLong(5, r.size());
             ps.setInt(6, r.lines());
+            ps.setString(7, path);
           }, rs -> rs.getLong(1)).get(0);
       Jdbc.update(c, "UPDATE " + s + "code_chunks SET superseded = true WHERE file_id = ? AND NOT superseded",
           ps -> ps.setLong(1, id));
+      // the full-text vector is computed here, once, by the same SQL function the migration used
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + "code_chunks (file_id, chunk_index, kind,"
-          + " symbol, start_line, end_line, content, content_hash, file_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          + " symbol, start_line, end_line, content, content_hash, file_hash, context, tsv) SELECT v.*, " + s
+          + "code_chunk_tsv(?, v.symbol, v.context, v.content) FROM (VALUES (?::bigint, ?::int, ?, ?, ?::int, ?::int,"
+          + " ?, ?, ?, ?)) v (file_id, chunk_index, kind, symbol, start_line, end_line, content, content_hash,"
+          + " file_hash, context)")) {
         int i = 0;
         for (Chunker.Chunk ch : chunks) {
-          ps.setLong(1, id);
-          ps.setInt(2, i++);
-          ps.setString(3, ch.kind());
-          ps.setString(4, ch.symbol());
-          ps.setInt(5, ch.startLine());
-          ps.setInt(6, ch.endLine());
-          ps.setString(7, ch.content().replace("\u0000", ""));
-          ps.setString(8, SourceFile.sha256(ch.content()));
-          ps.setString(9, r.hash());
+          ps.setString(1, path);
+          ps.setLong(2, id);
+          ps.setInt(3, i++);
+          ps.setString(4, ch.kind());
+          ps.setString(5, clean(ch.symbol()));
+          ps.setInt(6, ch.startLine());
+          ps.setInt(7, ch.endLine());
+          ps.setString(8, clean(ch.content()));
+          ps.setString(9, hash(ch));
+          ps.setString(10, r.hash());
+          ps.setString(11, clean(ch.context()));
           ps.addBatch();
         }
         ps.executeBatch();
@@ -101,6 +119,10 @@ final class CodeStore {
         + "embeddings e ON e.owner_type = 'chunk' AND e.owner_id = o.id"
         + " WHERE n.file_id = ? AND NOT n.superseded ON CONFLICT (owner_type, owner_id, model) DO NOTHING",
         ps -> ps.setLong(1, fileId));
+  }
+
+  private static String clean(String text) {
+    return text == null ? null : text.replace("\u0000", "");
   }
 
   int markDeleted(String codebase, Collection<String> paths) {

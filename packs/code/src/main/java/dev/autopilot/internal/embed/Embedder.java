@@ -22,7 +22,8 @@ public final class Embedder {
 
   /** What an owner type's pending rows are and how their text is built. */
   public enum Owner {
-    CHUNK("chunk", "SELECT c.id, f.path || coalesce(' ' || c.symbol, '') || E'\\n' || c.content, c.content_hash"
+    CHUNK("chunk", "SELECT c.id, f.path || coalesce(' ' || c.symbol, '') || E'\\n' || coalesce(c.context || E'\\n', '')"
+        + " || c.content, c.content_hash"
         + " FROM %1$scode_chunks c JOIN %1$scode_files f ON f.id = c.file_id WHERE NOT c.superseded AND NOT f.deleted"
         + " AND c.id > ? AND NOT EXISTS (SELECT 1 FROM %1$sembeddings e WHERE e.owner_type = 'chunk'"
         + " AND e.owner_id = c.id AND e.model = ?) ORDER BY c.id LIMIT ?"),
