@@ -286,7 +286,7 @@ public final class Runtime implements AutoCloseable {
     return java.util.Optional.empty();
   }
 
-  static String human(Duration d) {
+  public static String human(Duration d) {
     long ms = d.toMillis();
     if (ms % 1000 != 0) {
       return ms + " ms";
