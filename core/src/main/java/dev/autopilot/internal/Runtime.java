@@ -180,7 +180,7 @@ public final class Runtime implements AutoCloseable {
   /** {@value #POLLING_STRATEGY}: {@code fetch} (default) or {@code lock-and-fetch}. */
   public static final String POLLING_STRATEGY = "autopilot.polling-strategy";
 
-  static String pollingStrategy(Settings s) {
+  public static String pollingStrategy(Settings s) {
     String v = s.get(POLLING_STRATEGY).orElse("fetch").toLowerCase(java.util.Locale.ROOT);
     if (!v.equals("fetch") && !v.equals("lock-and-fetch")) {
       throw new dev.autopilot.ConfigurationException(s.source(POLLING_STRATEGY), v, "expected fetch or lock-and-fetch");
