@@ -113,6 +113,7 @@ public final class Runtime implements AutoCloseable {
         .enablePriority()
         .enableImmediateExecution()
         .addSchedulerListener(listener)
+        .serializer(RunArgsSerializer.INSTANCE)
         .clock(() -> cfg.clock().instant())
         .heartbeatInterval(Duration.ofSeconds(30))
         .shutdownMaxWait(Duration.ofSeconds(30));
@@ -157,7 +158,7 @@ public final class Runtime implements AutoCloseable {
       x.inspect(this);
     }
     client = com.github.kagkarlsson.scheduler.SchedulerClient.Builder.create(cfg.dataSource())
-        .tableName(q + ".scheduled_tasks").enablePriority().build();
+        .tableName(q + ".scheduled_tasks").enablePriority().serializer(RunArgsSerializer.INSTANCE).build();
     attached = true;
   }
 
