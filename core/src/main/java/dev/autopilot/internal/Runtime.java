@@ -429,7 +429,7 @@ public final class Runtime implements AutoCloseable {
   public String trigger(String taskName, String prefix, RunArgs data) {
     TaskCatalog.Entry e = cfg.catalog().get(taskName);
     requireStarted();
-    String id = prefix + "-" + UUID.randomUUID();
+    String id = prefix + "-" + timeOrderedId();
     TaskInstance<RunArgs> instance = new TaskInstance<>(e.name(), id, data.isEmpty() ? null : data);
     if (!started) {
       client.schedule(instance, cfg.clock().instant());
@@ -439,6 +439,19 @@ public final class Runtime implements AutoCloseable {
     }
     Notifier.send(this, Notifier.DUE);
     return id;
+  }
+
+  /**
+   * A UUID of version 7 (RFC 9562): milliseconds since the epoch, then random bits. New ids sort
+   * after older ones, so db-scheduler's primary-key index takes them at its right edge instead of
+   * at random pages, which keeps bulk enqueueing fast.
+   */
+  static String timeOrderedId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long ms = System.currentTimeMillis();
+    long hi = (ms << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
+    long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(hi, lo).toString();
   }
 
   /**
@@ -453,7 +466,7 @@ public final class Runtime implements AutoCloseable {
     List<TaskInstance<?>> instances = new ArrayList<>(argsList.size());
     for (Map<String, ?> args : argsList) {
       RunArgs data = RunArgs.of(args, null, 0);
-      String id = "manual-" + UUID.randomUUID();
+      String id = "manual-" + timeOrderedId();
       ids.add(id);
       instances.add(new TaskInstance<>(e.name(), id, data.isEmpty() ? null : data));
     }

@@ -352,6 +352,29 @@ class ControlTest {
         String id = client.trigger("wake-me");
         Await.until(Duration.ofSeconds(30), "the run, long before the next poll in 10 min", () -> started.containsKey(id));
       }
+      // the LISTEN connection is lost: the host reconnects and is woken again
+      String listen = "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN autopilot_%' AND datname = current_database()";
+      assertEquals(1, count(db, listen));
+      exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE 'LISTEN autopilot_%'"
+          + " AND datname = current_database()");
+      Await.until(Duration.ofSeconds(30), "listening again", () -> count(db, listen) == 1);
+      String id = client.trigger("wake-me");
+      Await.until(Duration.ofSeconds(30), "the run after the reconnect", () -> started.containsKey(id));
+    }
+  }
+
+  @Test
+  void withNotificationsOffNothingListensAndPollingStillRunsTriggers(TestDatabase db) throws Exception {
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    Task t = Task.java("polled", ctx -> started.put(ctx.executionId(), System.nanoTime())).build();
+    try (Autopilot host = builder(db.newDataSource(6), "quiet", "host").task(t)
+        .property("autopilot.notify.enabled", "false").build().start();
+        Autopilot client = builder(db.newDataSource(2), "quiet", "client").task(t)
+            .property("autopilot.notify.enabled", "false").build().attach()) {
+      assertEquals(0, count(db, "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'LISTEN autopilot_%'"
+          + " AND datname = current_database()"), "no LISTEN connection");
+      String id = client.trigger("polled");
+      Await.until(Duration.ofSeconds(30), "the run, found by polling", () -> started.containsKey(id));
     }
   }
 
