@@ -465,6 +465,7 @@ public final class Runtime implements AutoCloseable {
     List<String> ids = new ArrayList<>(argsList.size());
     List<TaskInstance<?>> instances = new ArrayList<>(argsList.size());
     for (Map<String, ?> args : argsList) {
+      e.task().checkArgs(args);
       RunArgs data = RunArgs.of(args, null, 0);
       String id = "manual-" + timeOrderedId();
       ids.add(id);

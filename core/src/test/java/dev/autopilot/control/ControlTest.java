@@ -297,7 +297,26 @@ class ControlTest {
       assertEquals(f.args(), ok.args(), "same arguments");
       AutopilotException e = assertThrows(AutopilotException.class, () -> a.control().retry(again, "alice"));
       assertTrue(e.getMessage().contains("succeeded"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> a.trigger("flaky", Map.of("bad", List.of(1))));
+      IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+          () -> a.trigger("flaky", Map.of("bad", List.of(1))));
+      assertTrue(bad.getMessage().contains("'bad'"), bad.getMessage());
+    }
+  }
+
+  @Test
+  void argumentsAreCheckedAgainstTheShapeATaskDeclares(TestDatabase db) {
+    Task shaped = Task.java("shaped", ctx -> { }).arg("type", String.class, true).arg("keep", Long.class, false).build();
+    try (Autopilot a = builder(db.newDataSource(4), "shapes", "a").task(shaped).build().start()) {
+      assertNotNull(a.trigger("shaped", Map.of("type", "hourly", "keep", 10)));
+      assertNotNull(a.trigger("shaped", Map.of("type", "hourly", "keep", "10")), "a command line's string form fits");
+      IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> a.trigger("shaped", Map.of()));
+      assertEquals("task 'shaped' needs the argument 'type'", missing.getMessage());
+      IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+          () -> a.trigger("shaped", Map.of("type", "x", "colour", "red")));
+      assertTrue(unknown.getMessage().contains("no argument 'colour'"), unknown.getMessage());
+      IllegalArgumentException typed = assertThrows(IllegalArgumentException.class,
+          () -> a.triggerAll("shaped", List.of(Map.of("type", "x", "keep", "ten"))));
+      assertEquals("task 'shaped': argument 'keep' must be a long, was 'ten'", typed.getMessage());
     }
   }
 
