@@ -99,6 +99,9 @@ final class Notifier implements AutoCloseable {
           }
           kinds.forEach(this::dispatch);
         }
+        try (Statement s = c.createStatement()) {
+          s.execute("UNLISTEN *"); // the connection goes back to the host's pool: it must not keep listening
+        }
       } catch (SQLException | RuntimeException e) {
         if (closing) {
           return;
