@@ -240,6 +240,13 @@ public final class Runtime implements AutoCloseable {
       listener.skipped(execution, "paused");
       return done(schedule, execution);
     }
+    if (!data.args().isEmpty()) {
+      try {
+        task.checkArgs(data.args()); // an attached client (the CLI) cannot check a task it only knows by name
+      } catch (IllegalArgumentException e) {
+        throw new TaskFailedException(task.name(), e, false);
+      }
+    }
     Slots.Slot slot = null;
     if (task.maxConcurrency() > 0) {
       slot = slots.tryAcquire(task.name(), task.maxConcurrency());
@@ -402,7 +409,8 @@ public final class Runtime implements AutoCloseable {
         }
         return;
       }
-      if (policy.shouldRetry(attempt)) {
+      boolean retryable = !(ec.getCause().orElse(null) instanceof TaskFailedException f) || f.retryable();
+      if (retryable && policy.shouldRetry(attempt)) {
         Instant retryAt = now.plus(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()));
         if (nextSlot == null || retryAt.isBefore(nextSlot)) {
           listener.decided(e, "retrying");

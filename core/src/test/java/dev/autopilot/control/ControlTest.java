@@ -330,6 +330,25 @@ class ControlTest {
   }
 
   @Test
+  void argumentsFromAClientThatKnowsTheTaskOnlyByNameAreCheckedWhenTheRunStarts(TestDatabase db) throws Exception {
+    Task shaped = Task.java("shaped-late", ctx -> { }).arg("type", String.class, true)
+        .retry(RetryPolicy.exponential(3, Duration.ofMillis(100))).build();
+    try (Autopilot host = builder(db.newDataSource(4), "late", "host").task(shaped).build().start();
+        Autopilot cli = Autopilot.builder(db.newDataSource(2)).schema("late").environment(Map.of())
+            .discoverProviders(false).builtInTasks(false).build().attach()) {
+      String id = cli.trigger("shaped-late", Map.of("colour", "red")); // the client has the recorded catalog only
+      Await.until(Duration.ofSeconds(20), "the run failed", () -> {
+        host.flushHistory(Duration.ofSeconds(1));
+        return count(db, "SELECT count(*) FROM late.job_history WHERE outcome = 'failed'") == 1;
+      });
+      JobRecord r = host.monitor().jobs(JobQuery.all().task("shaped-late")).get(0);
+      assertEquals(id, r.executionId());
+      assertEquals(1, r.attempt(), "not retried: another attempt would fail the same way");
+      assertTrue(r.errorMessage().contains("no argument 'colour'"), r.errorMessage());
+    }
+  }
+
+  @Test
   void threeInstancesRunAtMostOneRunOfAMaxConcurrencyOneTaskAtATime(TestDatabase db) throws Exception {
     exec(db, "CREATE TABLE public.spans(execution_id text, started timestamptz, ended timestamptz)");
     Task one = Task.java("one-at-a-time", ctx -> {
