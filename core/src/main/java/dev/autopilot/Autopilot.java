@@ -141,6 +141,46 @@ public final class Autopilot implements AutoCloseable {
   }
 
   /**
+   * Runs a task now, once, with arguments the run reads through {@link
+   * dev.autopilot.spi.TaskContext#args()}; job history and the monitor show them.
+   *
+   * @param taskName the task's name
+   * @param args argument names to strings, numbers or booleans (JSON's scalars); each value is
+   *     handed to the task in its string form
+   * @return the execution id of the triggered run
+   * @throws UnknownTaskException when no task has this name
+   * @throws IllegalArgumentException naming the argument when a value is not a scalar, or does not
+   *     fit the arguments the task declares ({@link dev.autopilot.spi.Task.Builder#arg})
+   * @throws AutopilotException when not started or attached
+   */
+  public String trigger(String taskName, Map<String, ?> args) {
+    Objects.requireNonNull(taskName, "taskName");
+    Objects.requireNonNull(args, "args");
+    runtime.catalog().get(taskName).task().checkArgs(args);
+    return runtime.trigger(taskName, "manual", dev.autopilot.internal.RunArgs.of(args, null, 0));
+  }
+
+  /**
+   * Enqueues one run of a task per argument map in one batch (one round trip for many rows),
+   * for fan-out work; every run appears in job history like a {@link #trigger(String, Map)}.
+   *
+   * @param taskName the task's name
+   * @param argsList one argument map per run (see {@link #trigger(String, Map)}); an empty map for a run without
+   * @return the execution ids, in the order of the maps
+   * @throws UnknownTaskException when no task has this name
+   * @throws IllegalArgumentException naming the argument when a value is not a scalar
+   * @throws AutopilotException when not started or attached
+   */
+  public List<String> triggerAll(String taskName, List<? extends Map<String, ?>> argsList) {
+    return runtime.triggerAll(Objects.requireNonNull(taskName, "taskName"), Objects.requireNonNull(argsList, "argsList"));
+  }
+
+  /** @return pause, resume, cancel and retry, over both engines (works on an attached client too) */
+  public Control control() {
+    return runtime.control();
+  }
+
+  /**
    * Waits until the start-up wave this instance opened or joined has finished: every start-up
    * task succeeded, skipped itself, finally failed, or was skipped because an earlier one failed.
    * {@link #start()} never waits for the wave; call this when the host needs its data (a
@@ -243,6 +283,8 @@ public final class Autopilot implements AutoCloseable {
    * {@code autopilot.threads}, {@code autopilot.polling-interval}, {@code autopilot.heartbeat-interval},
    * {@code autopilot.missed-heartbeats-limit}, {@code autopilot.history.buffer}, {@code autopilot.schema},
    * {@code autopilot.instance-name}, {@code autopilot.zone}, {@code autopilot.discovery},
+   * {@code autopilot.notify.enabled} (LISTEN/NOTIFY wake-up, default true), {@code
+   * autopilot.polling-strategy} ({@code fetch} or {@code lock-and-fetch}),
    * {@code autopilot.task.NAME.schedule} (cron, or {@code none}), {@code
    * autopilot.task.NAME.enabled}, {@code autopilot.pack.NAME.enabled}, and per-task keys read by
    * tasks through {@link dev.autopilot.spi.TaskConfig}.
@@ -556,6 +598,8 @@ public final class Autopilot implements AutoCloseable {
       ZoneId zone = settings.getZone(Settings.ZONE, ZoneOffset.UTC);
       String instance = settings.get(Settings.INSTANCE_NAME).orElseGet(Builder::defaultInstanceName);
       boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
+      Runtime.pollingStrategy(settings); // fails fast on a bad value
+      settings.getBoolean("autopilot.notify.enabled", true);
       String prefix = "[" + instance + "] ";
 
       List<Pack> packs = Packs.discover(classLoader, prefix);

@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param description a one-line description
  * @param pack the pack the task belongs to ({@code maintenance} for core's own, a pack's name, or
  *     the host's {@code Task.Builder#pack})
+ * @param paused true while paused through {@link Control#pause} (no run starts; see there)
  */
 public record TaskStatus(
     String name,
@@ -33,4 +34,30 @@ public record TaskStatus(
     JobState lastOutcome,
     String lastError,
     String description,
-    String pack) {}
+    String pack,
+    boolean paused) {
+
+  /**
+   * The status of a task that is not paused (the form before pausing existed).
+   *
+   * @param name the task name
+   * @param kind {@code java} or {@code sql}
+   * @param engine the engine
+   * @param engineReason why that engine
+   * @param schedule its cron schedule, or null
+   * @param startupPriority its start-up priority, or null
+   * @param enabled false when disabled by configuration
+   * @param nextRun its next run, or null
+   * @param lastRun when its last run started, or null
+   * @param lastOutcome its last outcome, or null
+   * @param lastError its last error, or null
+   * @param description a one-line description
+   * @param pack its pack
+   */
+  public TaskStatus(String name, String kind, Engine engine, String engineReason, String schedule,
+      Integer startupPriority, boolean enabled, Instant nextRun, Instant lastRun, JobState lastOutcome,
+      String lastError, String description, String pack) {
+    this(name, kind, engine, engineReason, schedule, startupPriority, enabled, nextRun, lastRun, lastOutcome,
+        lastError, description, pack, false);
+  }
+}

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "autopilot", mixinStandardHelpOptions = true, versionProvider = AutopilotCli.Version.class,
     description = "Operates Autopilot (pg_cron + db-scheduler) on a PostgreSQL database.",
     subcommands = {StatusCommand.class, JobsCommand.class, CronCommand.class, TriggerCommand.class,
+        PauseCommand.class, ResumeCommand.class, CancelCommand.class, RetryCommand.class,
         BackupsCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
 public final class AutopilotCli implements Runnable {
 

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * limit: after an outage every heartbeat is stale, and the instances that own them need a
  * heartbeat interval to write a fresh one. The check runs again every two heartbeat intervals.
  */
-final class Revival implements DeadExecutionHandler<Void> {
+final class Revival implements DeadExecutionHandler<RunArgs> {
 
   private static final Logger log = LoggerFactory.getLogger(Revival.class);
 
@@ -37,7 +37,7 @@ final class Revival implements DeadExecutionHandler<Void> {
   }
 
   @Override
-  public void deadExecution(ExecutionComplete ec, ExecutionOperations<Void> ops) {
+  public void deadExecution(ExecutionComplete ec, ExecutionOperations<RunArgs> ops) {
     Execution e = ec.getExecution();
     if (!rt.watch().steadyFor(deadAfter)) {
       log.debug("{}{} looks dead, but the database was unreachable lately: judged later", rt.logPrefix(), e);
@@ -66,11 +66,12 @@ final class Revival implements DeadExecutionHandler<Void> {
     if (started == null) {
       return; // another instance revived it first, or it completed after all
     }
-    int attempt = e.consecutiveFailures + 1;
+    int attempt = Runtime.attempt(e);
+    RunArgs data = e.taskInstance.getData() instanceof RunArgs ? (RunArgs) e.taskInstance.getData() : RunArgs.NONE;
     rt.recordHistory(new HistoryRow(e.getTaskName(), e.getId(), "db-scheduler", "dead", attempt, e.pickedBy,
         e.executionTime, Instant.EPOCH.equals(started) ? null : started, now, null,
         "instance " + e.pickedBy + " stopped heartbeating (last at " + e.lastHeartbeat + "); revived as attempt "
-            + attempt + " (a revival is not a retry)"));
+            + attempt + " (a revival is not a retry)", data.args(), data.retryOf()));
     log.warn("{}task {} ({}) on instance {} stopped heartbeating at {}: recorded dead and revived", rt.logPrefix(),
         e.getTaskName(), e.getId(), e.pickedBy, e.lastHeartbeat);
     rt.scheduler().triggerCheckForDueExecutions();

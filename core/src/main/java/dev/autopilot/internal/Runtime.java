@@ -2,7 +2,6 @@ package dev.autopilot.internal;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
-import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
@@ -71,6 +70,10 @@ public final class Runtime implements AutoCloseable {
   private volatile boolean attached;
   private com.github.kagkarlsson.scheduler.SchedulerClient client;
   private int schemaVersion;
+  private final Pauses pauses;
+  private final Running running;
+  private Notifier notifier;
+  private final Executions executions;
   private volatile TaskCatalog catalog;
   private volatile boolean recordedLive = true;
 
@@ -86,6 +89,9 @@ public final class Runtime implements AutoCloseable {
       xs.add(f.apply(this));
     }
     this.extensions = List.copyOf(xs);
+    this.pauses = new Pauses(this);
+    this.running = new Running(this);
+    this.executions = new Executions(this, listener, pauses, running, new Slots(this));
   }
 
   public synchronized void start() {
@@ -103,9 +109,9 @@ public final class Runtime implements AutoCloseable {
       x.beforeScheduler(this);
     }
     List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>();
-    List<CustomTask<Void>> startTasks = new ArrayList<>();
+    List<CustomTask<RunArgs>> startTasks = new ArrayList<>();
     for (TaskCatalog.Entry e : catalog().entries()) {
-      CustomTask<Void> t = dbTask(e);
+      CustomTask<RunArgs> t = dbTask(e);
       if (e.enabled() && e.cron() != null && engineOf(e).engine() == dev.autopilot.Engine.DB_SCHEDULER) {
         startTasks.add(t); // db-scheduler adds start tasks to the known tasks itself
       } else {
@@ -118,8 +124,9 @@ public final class Runtime implements AutoCloseable {
     schedulerJdbc = new Jdbc(schedulerDs);
     watch.start();
     Instant startedAt = cfg.clock().instant().minusSeconds(1);
+    String strategy = pollingStrategy(cfg.settings());
     try {
-      scheduler = Scheduler.create(schedulerDs, known)
+      com.github.kagkarlsson.scheduler.SchedulerBuilder builder = Scheduler.create(schedulerDs, known)
           .startTasks(startTasks)
           .tableName(Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks")
           .threads(cfg.threads())
@@ -128,6 +135,7 @@ public final class Runtime implements AutoCloseable {
           .enablePriority()
           .enableImmediateExecution()
           .addSchedulerListener(listener)
+          .serializer(RunArgsSerializer.INSTANCE)
           .clock(() -> cfg.clock().instant())
           .heartbeatInterval(cfg.heartbeatInterval())
           .missedHeartbeatsLimit(cfg.missedHeartbeatsLimit())
@@ -139,8 +147,12 @@ public final class Runtime implements AutoCloseable {
           }))
           // task failures are logged once, in one line, by RetryHandler; never twice with a stack trace
           .failureLogging(com.github.kagkarlsson.scheduler.logging.LogLevel.DEBUG, false)
-          .shutdownMaxWait(Duration.ofSeconds(30))
-          .build();
+          .shutdownMaxWait(Duration.ofSeconds(30));
+      if (strategy.equals("lock-and-fetch")) {
+        builder.pollUsingLockAndFetch(0.5, 1.0);
+      }
+      scheduler = builder.build();
+      running.start();
       scheduler.start();
       long beat = cfg.heartbeatInterval().toMillis();
       housekeeper.scheduleWithFixedDelay(new PickHeartbeat(this, startedAt), beat, beat,
@@ -151,13 +163,17 @@ public final class Runtime implements AutoCloseable {
       throw e;
     }
     started = true;
+    if (Notifier.enabled(cfg.settings())) {
+      notifier = new Notifier(this, this::onNotification);
+      notifier.start();
+    }
     for (Extension x : extensions) {
       x.afterStart(this);
     }
-    log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}, heartbeat every {}"
-        + " (dead after {} missed)", logPrefix, (System.nanoTime() - t0) / 1_000_000, catalog().size(),
-        cfg.schema(), schemaVersion, cfg.threads(), cfg.pollingInterval(), cfg.heartbeatInterval(),
-        cfg.missedHeartbeatsLimit());
+    log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {} ({}), notifications {},"
+        + " heartbeat every {} (dead after {} missed)", logPrefix, (System.nanoTime() - t0) / 1_000_000,
+        catalog().size(), cfg.schema(), schemaVersion, cfg.threads(), cfg.pollingInterval(), strategy,
+        notifier != null ? "on" : "off", cfg.heartbeatInterval(), cfg.missedHeartbeatsLimit());
   }
 
   /**
@@ -186,7 +202,7 @@ public final class Runtime implements AutoCloseable {
       x.inspect(this);
     }
     client = com.github.kagkarlsson.scheduler.SchedulerClient.Builder.create(cfg.dataSource())
-        .tableName(q + ".scheduled_tasks").enablePriority().build();
+        .tableName(q + ".scheduled_tasks").enablePriority().serializer(RunArgsSerializer.INSTANCE).build();
     attached = true;
   }
 
@@ -206,46 +222,39 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  private CustomTask<Void> dbTask(TaskCatalog.Entry e) {
+  /** {@value #POLLING_STRATEGY}: {@code fetch} (default) or {@code lock-and-fetch}. */
+  public static final String POLLING_STRATEGY = "autopilot.polling-strategy";
+
+  public static String pollingStrategy(Settings s) {
+    String v = s.get(POLLING_STRATEGY).orElse("fetch").toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("fetch") && !v.equals("lock-and-fetch")) {
+      throw new dev.autopilot.ConfigurationException(s.source(POLLING_STRATEGY), v, "expected fetch or lock-and-fetch");
+    }
+    return v;
+  }
+
+  private CustomTask<RunArgs> dbTask(TaskCatalog.Entry e) {
     Task task = e.task();
     CronSchedule schedule = e.cron() == null ? null : new CronSchedule(e.cron(), cfg.zone());
-    Tasks.TaskBuilder<Void> b = Tasks.custom(task.name(), Void.class)
+    Tasks.TaskBuilder<RunArgs> b = Tasks.custom(task.name(), RunArgs.class)
         .onFailure(new RetryHandler(task.retryPolicy(), schedule))
         .onDeadExecution(new Revival(this, cfg.heartbeatInterval().multipliedBy(cfg.missedHeartbeatsLimit())));
     if (schedule != null) {
       b.scheduleOnStartup(RECURRING, null, schedule);
     }
-    return b.execute((TaskInstance<Void> instance, ExecutionContext ctx) -> {
-      run(task, ctx.getExecution());
-      CompletionHandler<Void> done = schedule != null && RECURRING.equals(instance.getId())
-          ? new CompletionHandler.OnCompleteReschedule<>(schedule)
-          : new CompletionHandler.OnCompleteRemove<>();
+    return b.execute((TaskInstance<RunArgs> instance, ExecutionContext ctx) -> {
+      com.github.kagkarlsson.scheduler.task.CompletionHandler<RunArgs> done = executions.run(task, schedule, ctx.getExecution());
       return (ec, ops) -> Durably.write(this, "completion of " + instance.getTaskName() + " (" + instance.getId() + ")",
           () -> done.complete(ec, ops));
     });
   }
 
-  private void run(Task task, Execution execution) {
-    RunContext ctx = new RunContext(this, task.name(), execution.getId(), execution.consecutiveFailures + 1,
-        () -> closing);
-    try {
-      if (task.kind() == Task.Kind.JAVA) {
-        task.body().orElseThrow().run(ctx);
-      } else {
-        String skip = runSql(task);
-        if (skip != null) {
-          ctx.skip(skip);
-        }
-      }
-    } catch (RuntimeException | Error ex) {
-      throw ex;
-    } catch (Exception ex) {
-      throw new TaskFailedException(task.name(), ex);
-    } finally {
-      if (ctx.skipReason() != null) {
-        listener.skipped(execution, ctx.skipReason());
-      }
-    }
+  static int attempt(Execution e) {
+    return Executions.attempt(e);
+  }
+
+  public static String human(Duration d) {
+    return Executions.human(d);
   }
 
   /**
@@ -254,17 +263,34 @@ public final class Runtime implements AutoCloseable {
    * @return the reason when the task noted a skip ({@code note_skip}, V003) during the call, else null
    */
   String runSql(Task task) throws SQLException {
+    return runSql(task, null);
+  }
+
+  String runSql(Task task, Running.Run run) throws SQLException {
     String q = Jdbc.quoteIdent(cfg.schema());
     try (Connection c = cfg.dataSource().getConnection()) {
       c.setAutoCommit(true);
       String sql = expandSql(c, task.sql().orElseThrow(), cfg.schema());
       java.sql.Timestamp before;
-      try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+      try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+          "SELECT clock_timestamp(), pg_backend_pid()")) {
         rs.next();
         before = rs.getTimestamp(1);
+        if (run != null) {
+          running.pid(run, rs.getInt(2));
+        }
       }
       try (Statement s = c.createStatement()) {
-        s.execute(sql);
+        if (task.timeout().isPresent()) {
+          s.execute("SET statement_timeout = " + task.timeout().get().toMillis());
+        }
+        try {
+          s.execute(sql);
+        } finally {
+          if (task.timeout().isPresent()) {
+            s.execute("RESET statement_timeout"); // the connection goes back to the host's pool
+          }
+        }
       }
       return Jdbc.query(c, "SELECT value FROM " + q + ".task_state WHERE task_name = ? AND key = 'skipped'"
           + " AND updated_at >= ?", ps -> {
@@ -297,7 +323,7 @@ public final class Runtime implements AutoCloseable {
   }
 
   /** Retries with the task's policy; a recurring task never retries past its next slot. */
-  private final class RetryHandler implements FailureHandler<Void> {
+  private final class RetryHandler implements FailureHandler<RunArgs> {
     private final RetryPolicy policy;
     private final CronSchedule schedule;
 
@@ -307,13 +333,23 @@ public final class Runtime implements AutoCloseable {
     }
 
     @Override
-    public void onFailure(ExecutionComplete ec, ExecutionOperations<Void> ops) {
+    public void onFailure(ExecutionComplete ec, ExecutionOperations<RunArgs> ops) {
       Execution e = ec.getExecution();
-      int attempt = e.consecutiveFailures + 1;
+      int attempt = attempt(e);
       Instant now = ec.getTimeDone();
       boolean recurring = schedule != null && RECURRING.equals(e.getId());
       Instant nextSlot = recurring ? schedule.next(now) : null;
-      if (policy.shouldRetry(attempt)) {
+      if (ec.getCause().orElse(null) instanceof RunCancelledException) {
+        listener.decided(e, "cancelled");
+        if (recurring) {
+          ops.removeAndScheduleNew(scheduledRecurring(e.getTaskName(), nextSlot));
+        } else {
+          ops.remove();
+        }
+        return;
+      }
+      boolean retryable = !(ec.getCause().orElse(null) instanceof TaskFailedException f) || f.retryable();
+      if (retryable && policy.shouldRetry(attempt)) {
         Instant retryAt = now.plus(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()));
         if (nextSlot == null || retryAt.isBefore(nextSlot)) {
           listener.decided(e, "retrying");
@@ -336,7 +372,7 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  private com.github.kagkarlsson.scheduler.task.SchedulableInstance<Void> scheduledRecurring(String task, Instant at) {
+  private com.github.kagkarlsson.scheduler.task.SchedulableInstance<RunArgs> scheduledRecurring(String task, Instant at) {
     return com.github.kagkarlsson.scheduler.task.SchedulableInstance.of(new TaskInstance<>(task, RECURRING), at);
   }
 
@@ -346,20 +382,129 @@ public final class Runtime implements AutoCloseable {
    * @return the execution id
    */
   public String trigger(String taskName, String prefix) {
+    return trigger(taskName, prefix, RunArgs.NONE);
+  }
+
+  /**
+   * Runs a task now, once, with arguments (and the execution it re-runs, if any).
+   *
+   * @return the execution id
+   */
+  public String trigger(String taskName, String prefix, RunArgs data) {
     requireStarted();
     TaskCatalog.Entry e = catalog().get(taskName);
+    requireLiveHost(taskName);
+    String id = prefix + "-" + timeOrderedId();
+    TaskInstance<RunArgs> instance = new TaskInstance<>(e.name(), id, data.isEmpty() ? null : data);
+    if (!started) {
+      client.schedule(instance, cfg.clock().instant());
+    } else {
+      scheduler.schedule(instance, cfg.clock().instant());
+      scheduler.triggerCheckForDueExecutions();
+    }
+    Notifier.send(this, Notifier.DUE);
+    return id;
+  }
+
+  /**
+   * A UUID of version 7 (RFC 9562): milliseconds since the epoch, then random bits. New ids sort
+   * after older ones, so db-scheduler's primary-key index takes them at its right edge instead of
+   * at random pages, which keeps bulk enqueueing fast.
+   */
+  static String timeOrderedId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long ms = System.currentTimeMillis();
+    long hi = (ms << 16) | 0x7000L | (r.nextLong() & 0x0FFFL);
+    long lo = (r.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+    return new UUID(hi, lo).toString();
+  }
+
+  /**
+   * Enqueues one run per argument map in one batch (db-scheduler's {@code scheduleBatch}).
+   *
+   * @return the execution ids, in the order of the maps
+   */
+  public List<String> triggerAll(String taskName, List<? extends Map<String, ?>> argsList) {
+    requireStarted();
+    TaskCatalog.Entry e = catalog().get(taskName);
+    requireLiveHost(taskName);
+    List<String> ids = new ArrayList<>(argsList.size());
+    List<TaskInstance<?>> instances = new ArrayList<>(argsList.size());
+    for (Map<String, ?> args : argsList) {
+      e.task().checkArgs(args);
+      RunArgs data = RunArgs.of(args, null, 0);
+      String id = "manual-" + timeOrderedId();
+      ids.add(id);
+      instances.add(new TaskInstance<>(e.name(), id, data.isEmpty() ? null : data));
+    }
+    if (instances.isEmpty()) {
+      return ids;
+    }
+    Instant now = cfg.clock().instant();
+    if (!started) {
+      client.scheduleBatch(instances, now);
+    } else {
+      scheduler.scheduleBatch(instances, now);
+      scheduler.triggerCheckForDueExecutions();
+    }
+    Notifier.send(this, Notifier.DUE);
+    return ids;
+  }
+
+  /**
+   * A failed pg_cron run of a SQL task, retried on db-scheduler under the task's retry policy as
+   * attempt 2, 3, ... of the same execution ({@code pg_cron-<runid>}).
+   */
+  public void retryCronRun(String taskName, long runId, Instant at) {
+    if (!started || closing) {
+      return;
+    }
+    TaskInstance<RunArgs> instance = new TaskInstance<>(taskName, "pg_cron-" + runId, RunArgs.NONE.withAttemptOffset(1));
+    if (scheduler.scheduleIfNotExists(instance, at)) {
+      Notifier.send(this, Notifier.DUE);
+    }
+  }
+
+  private void onNotification(String kind) {
+    switch (kind) {
+      case Notifier.PAUSE -> pauses.invalidate();
+      case Notifier.CANCEL -> running.syncSoon();
+      default -> {
+        // due, reconnected, or anything newer: look for due work now
+        if (scheduler != null && alive()) {
+          scheduler.triggerCheckForDueExecutions();
+        }
+        if (Notifier.RECONNECTED.equals(kind)) {
+          pauses.invalidate();
+        }
+      }
+    }
+  }
+
+  /** Wakes every instance to look for due executions (LISTEN/NOTIFY), when notifications are on. */
+  public void notifyDue() {
+    Notifier.send(this, Notifier.DUE);
+  }
+
+  /** Control operations on this runtime (works attached too). */
+  public dev.autopilot.Control control() {
+    return new ControlImpl(this);
+  }
+
+  Pauses pauses() {
+    return pauses;
+  }
+
+  /** @return whether this instance listens for notifications (so it should also send them after freeing a slot) */
+  boolean notifying() {
+    return notifier != null;
+  }
+
+  private void requireLiveHost(String taskName) {
     if (attached && !started && !recordedLive) {
       throw new AutopilotException("no Autopilot host is running on schema " + cfg.schema() + " (no heartbeat in the"
           + " last " + CatalogStore.LIVE.toSeconds() + " s): a trigger of " + taskName + " would not run");
     }
-    String id = prefix + "-" + UUID.randomUUID();
-    if (!started) {
-      client.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
-      return id;
-    }
-    scheduler.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
-    scheduler.triggerCheckForDueExecutions();
-    return id;
   }
 
   private void requireStarted() {
@@ -408,6 +553,9 @@ public final class Runtime implements AutoCloseable {
       return;
     }
     closing = true;
+    if (notifier != null) {
+      notifier.close();
+    }
     for (int i = extensions.size() - 1; i >= 0; i--) {
       try {
         extensions.get(i).close();
@@ -418,6 +566,7 @@ public final class Runtime implements AutoCloseable {
     try {
       scheduler.stop();
     } finally {
+      running.close();
       history.close();
       watch.close();
       log.info("{}stopped", logPrefix);

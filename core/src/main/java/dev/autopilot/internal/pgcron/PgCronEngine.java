@@ -45,6 +45,9 @@ public final class PgCronEngine implements Extension {
 
   private Runtime rt;
   private RunImporter importer;
+  private CronConnector cron;
+  private String prefix;
+  private boolean backgroundWorkers;
   private ScheduledExecutorService timer;
   private volatile Instant lastPrune = Instant.EPOCH;
 
@@ -95,8 +98,13 @@ public final class PgCronEngine implements Extension {
       choose(Engine.PG_CRON, "pg_cron " + facts.version() + " in database " + app.cronDatabase()
           + (cron.sameDatabase() ? "" : " (jobs placed in " + app.database() + " with cron.schedule_in_database)"));
       String prefix = Reconciler.prefix(rt.schema(), app.database());
+      this.cron = cron;
+      this.prefix = prefix;
       Reconciler.Result r;
       try (Connection c = cron.connect()) {
+        backgroundWorkers = "on".equalsIgnoreCase(dev.autopilot.internal.Jdbc.query(c,
+            "SELECT current_setting('cron.use_background_workers', true)", dev.autopilot.internal.Jdbc.NONE,
+            rs -> rs.getString(1)).get(0));
         r = Reconciler.reconcile(c, prefix, wanted(prefix), app.database(), runAs);
       }
       log.info("{}pg_cron jobs reconciled: {} created, {} updated, {} removed, {} unchanged", rt.logPrefix(),
@@ -134,6 +142,8 @@ public final class PgCronEngine implements Extension {
       try (Connection c = cron.connect()) {
         Probe.Cron facts = Probe.check(c, app.cronDatabase(), false);
         String prefix = Reconciler.prefix(rt.schema(), app.database());
+        this.cron = cron;
+        this.prefix = prefix;
         long owned = dev.autopilot.internal.Jdbc.query(c, "SELECT count(*) FROM cron.job WHERE left(jobname, ?) = ?", ps -> {
           ps.setInt(1, prefix.length());
           ps.setString(2, prefix);
@@ -147,16 +157,110 @@ public final class PgCronEngine implements Extension {
     }
   }
 
-  /** The jobs the catalog wants in pg_cron: enabled SQL tasks with a cron schedule. */
+  /**
+   * The jobs the catalog wants in pg_cron: enabled SQL tasks with a cron schedule; a paused task's
+   * job is inactive. In pg_cron's default libpq mode a task's timeout becomes {@code SET
+   * statement_timeout = ...;} before its command (pg_cron opens a session per run, so it ends with
+   * the run); a {@code VACUUM} cannot run in such a multi-statement command and a procedure that
+   * COMMITs would fail in it, so both are left to {@link #enforceTimeouts}. In background-worker
+   * mode PostgreSQL arms no statement timer for a job (and pg_cron reports a multi-statement job
+   * succeeded after its first statement), so the command stays as it is and {@link
+   * #enforceTimeouts} alone bounds the run.
+   */
   private List<Reconciler.Job> wanted(String prefix) {
     List<Reconciler.Job> out = new ArrayList<>();
+    java.util.Set<String> paused = rt.jdbc().query("SELECT task_name FROM "
+        + dev.autopilot.internal.Jdbc.quoteIdent(rt.schema()) + ".task_pauses", dev.autopilot.internal.Jdbc.NONE,
+        rs -> rs.getString(1)).stream().collect(java.util.stream.Collectors.toSet());
     for (TaskCatalog.Entry e : rt.catalog().entries()) {
       if (e.enabled() && e.cron() != null && rt.engineOf(e).engine() == Engine.PG_CRON) {
         String command = rt.jdbc().withConnection(c -> Runtime.expandSql(c, e.task().sql().orElseThrow(), rt.schema()));
-        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(), command));
+        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(),
+            backgroundWorkers ? command : withTimeout(command, e.task().timeout().orElse(null)),
+            !paused.contains(e.name())));
       }
     }
     return out;
+  }
+
+  static String withTimeout(String command, Duration timeout) {
+    String head = command.trim().toUpperCase(Locale.ROOT);
+    if (timeout == null || head.startsWith("VACUUM") || head.startsWith("CALL")) {
+      return command;
+    }
+    return "SET statement_timeout = " + timeout.toMillis() + "; " + command;
+  }
+
+  /**
+   * Cancels a pg_cron run in progress ({@code pg_cancel_backend} of its {@code job_pid}); the
+   * import then records it {@code cancelled} by {@code by} (a request row in {@code
+   * running_executions} with instance {@code pg_cron}).
+   *
+   * @param runId the run's id in {@code cron.job_run_details} (execution id {@code pg_cron-<runid>})
+   * @return false when no run of this schema's jobs with that id is running
+   */
+  public boolean cancelRun(long runId, String by) {
+    if (cron == null || prefix == null) {
+      return false;
+    }
+    try (Connection c = cron.connect()) {
+      c.setAutoCommit(true);
+      List<String> job = dev.autopilot.internal.Jdbc.query(c, "SELECT j.jobname FROM cron.job_run_details d"
+          + " JOIN cron.job j ON j.jobid = d.jobid WHERE d.runid = ? AND d.status = 'running' AND left(j.jobname, ?) = ?",
+          ps -> {
+            ps.setLong(1, runId);
+            ps.setInt(2, prefix.length());
+            ps.setString(3, prefix);
+          }, rs -> rs.getString(1));
+      if (job.isEmpty()) {
+        return false;
+      }
+      String task = rt.catalog().entries().stream().map(TaskCatalog.Entry::name)
+          .filter(n -> Reconciler.jobName(prefix, n).equals(job.get(0))).findFirst()
+          .orElse(job.get(0).substring(prefix.length()));
+      String q = dev.autopilot.internal.Jdbc.quoteIdent(rt.schema());
+      rt.jdbc().update("INSERT INTO " + q + ".running_executions (task_name, execution_id, instance, cancel_requested_by,"
+          + " cancel_requested_at) VALUES (?, ?, 'pg_cron', ?, now()) ON CONFLICT (task_name, execution_id) DO UPDATE"
+          + " SET cancel_requested_by = excluded.cancel_requested_by, cancel_requested_at = now()", ps -> {
+            ps.setString(1, task);
+            ps.setString(2, "pg_cron-" + runId);
+            ps.setString(3, by);
+          });
+      boolean sent = dev.autopilot.internal.Jdbc.query(c, "SELECT pg_cancel_backend(job_pid) FROM cron.job_run_details"
+          + " WHERE runid = ? AND status = 'running'", ps -> ps.setLong(1, runId), rs -> rs.getBoolean(1))
+          .stream().anyMatch(Boolean::booleanValue);
+      log.info("{}pg_cron run {} of task {} cancelled by {}{}", rt.logPrefix(), runId, task, by,
+          sent ? "" : " (it had ended meanwhile)");
+      return sent;
+    } catch (SQLException e) {
+      throw new dev.autopilot.AutopilotException(rt.logPrefix() + "cancelling pg_cron run " + runId + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets a task's pg_cron job active or inactive ({@code cron.alter_job}); nothing when the task
+   * has no job (not on pg_cron, disabled). Failures are logged: the pause is stored either way and
+   * the next reconcile applies it.
+   */
+  public void setActive(String task, boolean active) {
+    if (cron == null || prefix == null) {
+      return;
+    }
+    try (Connection c = cron.connect()) {
+      c.setAutoCommit(true);
+      int n = dev.autopilot.internal.Jdbc.query(c, "SELECT cron.alter_job(jobid, active := ?) FROM cron.job"
+          + " WHERE jobname = ?", ps -> {
+            ps.setBoolean(1, active);
+            ps.setString(2, Reconciler.jobName(prefix, task));
+          }, rs -> 1).size();
+      if (n > 0) {
+        log.info("{}pg_cron job of task {} set {}", rt.logPrefix(), task, active ? "active" : "inactive");
+      }
+    } catch (SQLException e) {
+      log.warn("{}setting the pg_cron job of task {} {} failed (applied at the next start's reconcile): {}",
+          rt.logPrefix(), task, active ? "active" : "inactive", e.getMessage());
+    }
   }
 
   private java.util.Map<String, String> taskNamesByJob(String prefix) {
@@ -207,6 +311,41 @@ public final class PgCronEngine implements Extension {
       return t;
     });
     timer.scheduleWithFixedDelay(this::importRuns, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    if (rt.catalog().entries().stream().anyMatch(e -> e.task().timeout().isPresent() && e.cron() != null
+        && rt.engineOf(e).engine() == Engine.PG_CRON)) {
+      timer.scheduleWithFixedDelay(this::enforceTimeouts, 1, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Cancels pg_cron runs past their task's timeout ({@code pg_cancel_backend} of the run's pid).
+   * The {@code SET statement_timeout} in the job's command covers pg_cron's default libpq mode;
+   * in background-worker mode ({@code cron.use_background_workers = on}) PostgreSQL arms no
+   * statement timer for the job, so this check does it, within about a second.
+   */
+  private void enforceTimeouts() {
+    try (Connection c = cron.connect()) {
+      c.setAutoCommit(true);
+      for (TaskCatalog.Entry e : rt.catalog().entries()) {
+        if (e.task().timeout().isEmpty() || e.cron() == null || rt.engineOf(e).engine() != Engine.PG_CRON) {
+          continue;
+        }
+        List<Integer> pids = dev.autopilot.internal.Jdbc.query(c, "SELECT d.job_pid FROM cron.job_run_details d"
+            + " JOIN cron.job j ON j.jobid = d.jobid WHERE j.jobname = ? AND d.status = 'running'"
+            + " AND d.start_time < now() - make_interval(secs => ?) AND pg_cancel_backend(d.job_pid)", ps -> {
+              ps.setString(1, Reconciler.jobName(prefix, e.name()));
+              ps.setDouble(2, e.task().timeout().get().toMillis() / 1000.0);
+            }, rs -> rs.getInt(1));
+        if (!pids.isEmpty()) {
+          log.warn("{}pg_cron run of task {} passed its timeout of {}: cancelled backend {}", rt.logPrefix(), e.name(),
+              e.task().timeout().get(), pids);
+        }
+      }
+    } catch (SQLException | RuntimeException ex) {
+      if (!rt.isClosing()) {
+        log.warn("{}checking pg_cron runs for timeouts failed: {}", rt.logPrefix(), ex.toString());
+      }
+    }
   }
 
   private void importRuns() {

@@ -88,10 +88,15 @@ final class RunImporter {
     }
     return rt.jdbc().withConnection(c -> {
       int n = 0;
+      // runs cancelled through Control.cancel (PgCronEngine#cancelRun): execution id -> who
+      java.util.Map<String, String> cancels = new java.util.HashMap<>();
+      Jdbc.query(c, "SELECT execution_id, cancel_requested_by FROM " + q + ".running_executions"
+          + " WHERE instance = 'pg_cron' AND cancel_requested_at IS NOT NULL", Jdbc.NONE,
+          rs -> cancels.put(rs.getString(1), rs.getString(2)));
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q + ".job_history(task_name, execution_id,"
           + " engine, outcome, attempt, instance, scheduled_at, started_at, finished_at, duration_ms, error_class,"
           + " error_message, cron_run_id)"
-          + " SELECT ?, ?, 'pg_cron', CASE WHEN ? THEN 'failed' WHEN s.value IS NOT NULL THEN 'skipped' ELSE 'succeeded' END,"
+          + " SELECT ?, ?, 'pg_cron', CASE WHEN ? THEN ? WHEN s.value IS NOT NULL THEN 'skipped' ELSE 'succeeded' END,"
           + " 1, 'pg_cron', date_trunc('minute', ?::timestamptz), ?, ?, ?, CASE WHEN ? THEN 'pg_cron' END,"
           + " CASE WHEN ? THEN ? ELSE s.value END, ?"
           // the marker of this run: noted by the run's backend (pid) while it ran; start_time can be
@@ -101,8 +106,12 @@ final class RunImporter {
           + " WHERE m.task_name = ? AND m.key = 'skipped' AND p.value = ?"
           + " AND m.updated_at BETWEEN ?::timestamptz - interval '5 minutes' AND ?) AS value) s"
           + " ON CONFLICT (cron_run_id) WHERE cron_run_id IS NOT NULL DO NOTHING")) {
+        List<Run> batched = new java.util.ArrayList<>();
+        List<Boolean> retried = new java.util.ArrayList<>();
         for (Run r : runs) {
           boolean failed = "failed".equals(r.status());
+          String cancelledBy = failed ? cancels.get("pg_cron-" + r.runId()) : null;
+          boolean retry = failed && cancelledBy == null && retries(r.task());
           Instant start = r.start() != null ? r.start() : r.end();
           Instant end = r.end() != null ? r.end() : start;
           if (start == null) {
@@ -114,22 +123,41 @@ final class RunImporter {
           ps.setString(i++, r.task());
           ps.setString(i++, "pg_cron-" + r.runId());
           ps.setBoolean(i++, failed);
+          ps.setString(i++, cancelledBy != null ? "cancelled" : retry ? "retrying" : "failed");
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, te);
           ps.setLong(i++, Math.max(0, Duration.between(start, end).toMillis()));
           ps.setBoolean(i++, failed);
           ps.setBoolean(i++, failed);
-          ps.setString(i++, failed ? clip(r.message()) : null);
+          ps.setString(i++, cancelledBy != null ? "cancelled by " + cancelledBy
+              : failed ? clip(timedOut(r, start, end)) : null);
           ps.setLong(i++, r.runId());
           ps.setString(i++, r.task());
           ps.setString(i++, r.pid() == null ? "" : r.pid().toString());
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, te);
           ps.addBatch();
+          batched.add(r);
+          retried.add(retry);
         }
-        for (int k : ps.executeBatch()) {
-          n += Math.max(0, k);
+        int[] counts = ps.executeBatch();
+        for (Run r : batched) {
+          if (cancels.containsKey("pg_cron-" + r.runId())) {
+            Jdbc.update(c, "DELETE FROM " + q + ".running_executions WHERE instance = 'pg_cron' AND execution_id = ?",
+                ps2 -> ps2.setString(1, "pg_cron-" + r.runId()));
+          }
+        }
+        for (int k = 0; k < counts.length; k++) {
+          n += Math.max(0, counts[k]);
+          if (counts[k] > 0 && retried.get(k)) {
+            // only the instance whose import wrote the row schedules the retry
+            Run r = batched.get(k);
+            dev.autopilot.spi.RetryPolicy policy = rt.catalog().get(r.task()).task().retryPolicy();
+            Instant end = r.end() != null ? r.end() : rt.clock().instant();
+            Instant at = end.plus(policy.delayAfter(1, java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+            rt.retryCronRun(r.task(), r.runId(), at.isBefore(rt.clock().instant()) ? rt.clock().instant() : at);
+          }
         }
       }
       return n;
@@ -159,6 +187,26 @@ final class RunImporter {
             ps.setDouble(3, retention.toSeconds());
           });
     }
+  }
+
+  /**
+   * A run cancelled for its task's timeout (statement_timeout, or the engine's check in
+   * background-worker mode) says so, like a db-scheduler run.
+   */
+  private String timedOut(Run r, Instant start, Instant end) {
+    java.time.Duration timeout = rt.catalog().find(r.task()).flatMap(e -> e.task().timeout()).orElse(null);
+    String m = r.message() == null ? "" : r.message();
+    // Autopilot cancels no pg_cron run for any other reason; start_time may be recorded late, so no duration check
+    if (timeout != null && m.contains("canceling statement")) {
+      return "timed out after " + Runtime.human(timeout) + " (" + m.trim() + ")";
+    }
+    return r.message();
+  }
+
+  /** Whether a failed pg_cron run of this task is retried on db-scheduler (its retry policy allows a second attempt). */
+  private boolean retries(String task) {
+    return rt.catalog().find(task).map(e -> e.task().kind() == dev.autopilot.spi.Task.Kind.SQL
+        && e.task().retryPolicy().shouldRetry(1)).orElse(false);
   }
 
   /** Job name to task name; a job of a task no longer in the catalog keeps its name's tail. */
