@@ -195,6 +195,19 @@ public final class Autopilot implements AutoCloseable {
     return monitor;
   }
 
+  /**
+   * @return the DataSource Autopilot was built with (the host's), for operator tools that read
+   *     Autopilot's tables directly (the dashboard)
+   */
+  public DataSource dataSource() {
+    return runtime.dataSource();
+  }
+
+  /** @return the schema of Autopilot's tables */
+  public String schema() {
+    return runtime.schema();
+  }
+
   /** @return the instance name used in logs, job history and db-scheduler's {@code picked_by} */
   public String instanceName() {
     return runtime.instanceName();

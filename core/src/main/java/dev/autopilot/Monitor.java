@@ -34,4 +34,14 @@ public interface Monitor {
 
   /** @return health now */
   Health health();
+
+  /**
+   * pg_cron's jobs for this database and their newest runs, read in the database pg_cron lives
+   * in ({@code cron.job}, {@code cron.job_run_details}). Read-only; never throws for an
+   * unreachable or missing pg_cron, it says why instead.
+   *
+   * @param runLimit how many of the newest runs, at least 1
+   * @return the jobs and runs, or {@link PgCronStatus#available()} false with the reason
+   */
+  PgCronStatus pgCron(int runLimit);
 }

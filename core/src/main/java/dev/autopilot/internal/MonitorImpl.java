@@ -180,4 +180,9 @@ public final class MonitorImpl implements Monitor {
     return new Health(rt.alive(), String.valueOf(rt.schemaVersion()), running, sql.engine() == Engine.PG_CRON,
         sql.reason(), failing);
   }
+
+  @Override
+  public dev.autopilot.PgCronStatus pgCron(int runLimit) {
+    return dev.autopilot.internal.pgcron.CronView.read(rt, runLimit);
+  }
 }
