@@ -45,7 +45,7 @@ final class Api implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
-    try (ex) {
+    try {
       Http.securityHeaders(ex);
       String full = ex.getRequestURI().getPath();
       if (!full.startsWith(basePath)) {
@@ -69,6 +69,8 @@ final class Api implements HttpHandler {
     } catch (RuntimeException e) {
       log.warn("dashboard request {} {} failed", ex.getRequestMethod(), ex.getRequestURI().getPath(), e);
       answerError(ex, 500, "internal error: " + Http.redact(e.getMessage()));
+    } finally {
+      ex.close();
     }
   }
 
@@ -98,6 +100,9 @@ final class Api implements HttpHandler {
     }
     if (!method.equals("GET") && !method.equals("HEAD")) {
       throw new HttpError(405, method + " not allowed on api/" + route);
+    }
+    if (parts.length > (parts[0].equals("jobs") ? 2 : 1)) {
+      throw new HttpError(404, "no such API: api/" + route + (method.equals("GET") ? " (actions need POST)" : ""));
     }
     Map<String, String> q = Http.query(ex);
     Object body = switch (parts[0]) {
