@@ -205,29 +205,29 @@
         h('div', { class: 'sub muted small', text: 'source: ' + chart.source + ' · ' + (chart.bucketSeconds / 3600) + ' h buckets' }));
       var states = ['scheduled', 'running', 'succeeded', 'skipped', 'retrying', 'failed', 'dead', 'cancelled'];
       var countsCard = h('div', { class: 'card' }, h('h2', { text: 'Jobs by state (finished: last 24 h)' }),
-        h('table', { class: 'counts' }, h('thead', null, h('tr', null, h('th', { text: 'engine' }),
+        h('div', { class: 'counts-wrap' }, h('table', { class: 'counts' }, h('thead', null, h('tr', null, h('th', { text: 'engine' }),
           states.map(function (s) { return h('th', { class: 'num', text: s }); }))),
           h('tbody', null, Object.keys(o.counts).map(function (e) {
             return h('tr', { dataset: { engine: e } }, h('td', null, engine(e)), states.map(function (s) {
               var n = o.counts[e][s] || 0;
               return h('td', { class: 'num' }, n ? h('a', { href: '#/jobs?engine=' + e + '&state=' + s, text: num(n) }) : h('span', { class: 'muted', text: '0' }));
             }));
-          }))));
+          })))));
       var engines = h('div', { class: 'card' }, h('h2', { text: 'Engine per task' }),
         h('div', { class: 'sub', text: o.tasksByEngine.pg_cron + ' on pg_cron · ' + o.tasksByEngine['db-scheduler'] + ' on db-scheduler' }),
         h('table', null, h('tbody', null, o.engines.map(function (t) {
-          return h('tr', null, h('td', null, h('a', { href: '#/jobs?task=' + encodeURIComponent(t.task), text: t.task })),
+          return h('tr', null, h('td', { class: 'nowrap' }, h('a', { href: '#/jobs?task=' + encodeURIComponent(t.task), text: t.task })),
             h('td', null, engine(t.engine)), h('td', { class: 'muted small wrap', text: t.reason }));
         }))));
       var instances = h('div', { class: 'card' }, h('h2', { text: 'Instances' }),
         o.instances.length ? h('table', null, h('tbody', null, o.instances.map(function (i) {
           return h('tr', null, h('td', { class: 'mono', text: i.name }), h('td', null, when(i.lastSeen)));
         }))) : h('div', { class: 'empty', text: 'No instance ran a job in the last hour.' }),
-        h('h2', { style: null, text: 'Recent actions', class: '' }),
+        h('h2', { text: 'Recent actions', class: 'spaced' }),
         o.actions.length ? h('table', null, h('tbody', null, o.actions.map(function (a) {
           return h('tr', null, h('td', null, when(a.at)), h('td', { text: a.actor }), h('td', { text: a.action + ' ' + a.target }), h('td', null, badge(a.outcome)));
         }))) : h('div', { class: 'muted small', text: 'No action taken through the dashboard yet.' }));
-      swap([cards, h('div', { class: 'row' }, chartCard, countsCard), h('div', { class: 'row' }, engines, instances)]);
+      swap([cards, countsCard, h('div', { class: 'row' }, chartCard, instances), engines]);
       drawChart(chart);
     });
   }
@@ -412,7 +412,7 @@
             h('td', { class: x.status === 'failed' ? 'error-text' : 'mono small muted', text: x.returnMessage || '' }));
         }) : h('tr', null, h('td', { colspan: 6, class: 'empty', text: 'No run recorded yet.' })))));
       swap([h('div', { class: 'muted', text: 'cron.job and cron.job_run_details of this database, read in database ' + c.cronDatabase + '.' }),
-        h('h2', { class: 'small muted', text: 'JOBS' }), jobsT, h('h2', { class: 'small muted', text: 'NEWEST RUNS' }), runsT]);
+        h('h2', { class: 'section-title', text: 'Jobs' }), jobsT, h('h2', { class: 'section-title', text: 'Newest runs' }), runsT]);
     });
   }
 
