@@ -122,6 +122,43 @@ public final class Autopilot implements AutoCloseable {
   }
 
   /**
+   * Runs a task now, once, with arguments the run reads through {@link
+   * dev.autopilot.spi.TaskContext#args()}; job history and the monitor show them.
+   *
+   * @param taskName the task's name
+   * @param args argument names to strings, numbers or booleans (JSON's scalars); each value is
+   *     handed to the task in its string form
+   * @return the execution id of the triggered run
+   * @throws UnknownTaskException when no task has this name
+   * @throws IllegalArgumentException naming the argument when a value is not a scalar
+   * @throws AutopilotException when not started or attached
+   */
+  public String trigger(String taskName, Map<String, ?> args) {
+    Objects.requireNonNull(taskName, "taskName");
+    return runtime.trigger(taskName, "manual", dev.autopilot.internal.RunArgs.of(Objects.requireNonNull(args, "args"), null, 0));
+  }
+
+  /**
+   * Enqueues one run of a task per argument map in one batch (one round trip for many rows),
+   * for fan-out work; every run appears in job history like a {@link #trigger(String, Map)}.
+   *
+   * @param taskName the task's name
+   * @param argsList one argument map per run (see {@link #trigger(String, Map)}); an empty map for a run without
+   * @return the execution ids, in the order of the maps
+   * @throws UnknownTaskException when no task has this name
+   * @throws IllegalArgumentException naming the argument when a value is not a scalar
+   * @throws AutopilotException when not started or attached
+   */
+  public List<String> triggerAll(String taskName, List<? extends Map<String, ?>> argsList) {
+    return runtime.triggerAll(Objects.requireNonNull(taskName, "taskName"), Objects.requireNonNull(argsList, "argsList"));
+  }
+
+  /** @return pause, resume, cancel and retry, over both engines (works on an attached client too) */
+  public Control control() {
+    return runtime.control();
+  }
+
+  /**
    * Waits until the start-up wave this instance opened or joined has finished: every start-up
    * task succeeded, skipped itself, finally failed, or was skipped because an earlier one failed.
    * {@link #start()} never waits for the wave; call this when the host needs its data (a

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param finishedAt when it finished, or null
  * @param errorClass the exception class of a failure, or null
  * @param errorMessage the failure message, or the skip reason, or null
+ * @param args the arguments the run was triggered with (empty when none)
+ * @param retryOf the execution this one re-runs ({@link Control#retry}), or null
  */
 public record JobRecord(
     long id,
@@ -32,7 +34,32 @@ public record JobRecord(
     Instant startedAt,
     Instant finishedAt,
     String errorClass,
-    String errorMessage) {
+    String errorMessage,
+    java.util.Map<String, String> args,
+    String retryOf) {
+
+  /** Copies the arguments (null becomes empty). */
+  public JobRecord {
+    args = args == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
+  }
+
+  /** A job without arguments or retry link (the form before they existed). */
+  public JobRecord(long id, String task, String executionId, Engine engine, JobState state, int attempt,
+      String instance, Instant scheduledAt, Instant startedAt, Instant finishedAt, String errorClass,
+      String errorMessage) {
+    this(id, task, executionId, engine, state, attempt, instance, scheduledAt, startedAt, finishedAt, errorClass,
+        errorMessage, java.util.Map.of(), null);
+  }
+
+  /**
+   * @param now the current time
+   * @return how long a running job has been running, or empty when it is not running
+   */
+  public Optional<Duration> age(Instant now) {
+    return state == JobState.RUNNING && startedAt != null && finishedAt == null
+        ? Optional.of(Duration.between(startedAt, now))
+        : Optional.empty();
+  }
 
   /** @return how long it ran, when it has finished */
   public Optional<Duration> duration() {

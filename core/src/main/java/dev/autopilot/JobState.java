@@ -20,7 +20,9 @@ public enum JobState {
   /** Failed and no attempt follows: the retry policy is exhausted. */
   FAILED,
   /** The instance running it stopped answering (heartbeat lost); db-scheduler revives it. */
-  DEAD;
+  DEAD,
+  /** Cancelled by an operator ({@link Control#cancel}) before it started or while it ran. */
+  CANCELLED;
 
   /** @return the lower-case name used in job history and JSON */
   public String label() {

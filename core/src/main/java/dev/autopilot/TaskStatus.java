@@ -17,6 +17,7 @@ import java.time.Instant;
  * @param lastOutcome the state of its last finished run, or null
  * @param lastError the error message of its last finished run if it did not succeed, or null
  * @param description a one-line description
+ * @param paused true while paused through {@link Control#pause} (no run starts; see there)
  */
 public record TaskStatus(
     String name,
@@ -30,4 +31,14 @@ public record TaskStatus(
     Instant lastRun,
     JobState lastOutcome,
     String lastError,
-    String description) {}
+    String description,
+    boolean paused) {
+
+  /** The status of a task that is not paused (the form before pausing existed). */
+  public TaskStatus(String name, String kind, Engine engine, String engineReason, String schedule,
+      Integer startupPriority, boolean enabled, Instant nextRun, Instant lastRun, JobState lastOutcome,
+      String lastError, String description) {
+    this(name, kind, engine, engineReason, schedule, startupPriority, enabled, nextRun, lastRun, lastOutcome,
+        lastError, description, false);
+  }
+}

@@ -14,7 +14,16 @@ public record HistoryRow(
     Instant startedAt,
     Instant finishedAt,
     String errorClass,
-    String errorMessage) {
+    String errorMessage,
+    java.util.Map<String, String> args,
+    String retryOf) {
+
+  /** A row without arguments or retry link. */
+  public HistoryRow(String taskName, String executionId, String engine, String outcome, int attempt, String instance,
+      Instant scheduledAt, Instant startedAt, Instant finishedAt, String errorClass, String errorMessage) {
+    this(taskName, executionId, engine, outcome, attempt, instance, scheduledAt, startedAt, finishedAt, errorClass,
+        errorMessage, java.util.Map.of(), null);
+  }
 
   static final int MAX_MESSAGE = 4000;
 

@@ -144,6 +144,8 @@ final class HistoryWriter implements AutoCloseable {
     Long[] duration = new Long[n];
     String[] errorClass = new String[n];
     String[] errorMessage = new String[n];
+    String[] args = new String[n];
+    String[] retryOf = new String[n];
     for (int i = 0; i < n; i++) {
       HistoryRow r = rows.get(i);
       task[i] = r.taskName();
@@ -158,12 +160,15 @@ final class HistoryWriter implements AutoCloseable {
       duration[i] = Math.max(0, r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli());
       errorClass[i] = r.errorClass();
       errorMessage[i] = HistoryRow.clip(r.errorMessage());
+      args[i] = RunArgs.json(r.args());
+      retryOf[i] = r.retryOf();
     }
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
         + " (task_name, execution_id, engine, outcome, attempt, instance, scheduled_at, started_at, finished_at,"
-        + " duration_ms, error_class, error_message)"
-        + " SELECT * FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::int[], ?::text[], ?::timestamptz[],"
-        + " ?::timestamptz[], ?::timestamptz[], ?::bigint[], ?::text[], ?::text[])")) {
+        + " duration_ms, error_class, error_message, args, retry_of)"
+        + " SELECT t, e, g, o, a, i, s, st, f, d, ec, em, ar::jsonb, r FROM unnest(?::text[], ?::text[], ?::text[],"
+        + " ?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::bigint[],"
+        + " ?::text[], ?::text[], ?::text[], ?::text[]) AS x(t, e, g, o, a, i, s, st, f, d, ec, em, ar, r)")) {
       ps.setArray(1, c.createArrayOf("text", task));
       ps.setArray(2, c.createArrayOf("text", execution));
       ps.setArray(3, c.createArrayOf("text", engine));
@@ -176,6 +181,8 @@ final class HistoryWriter implements AutoCloseable {
       ps.setArray(10, c.createArrayOf("int8", duration));
       ps.setArray(11, c.createArrayOf("text", errorClass));
       ps.setArray(12, c.createArrayOf("text", errorMessage));
+      ps.setArray(13, c.createArrayOf("text", args));
+      ps.setArray(14, c.createArrayOf("text", retryOf));
       ps.executeUpdate();
     }
   }

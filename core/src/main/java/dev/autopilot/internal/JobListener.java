@@ -18,6 +18,7 @@ final class JobListener implements SchedulerListener {
   private final Runtime rt;
   private final Map<String, String> outcomes = new ConcurrentHashMap<>();
   private final Map<String, String> skipReasons = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> deferred = new ConcurrentHashMap<>();
 
   JobListener(Runtime rt) {
     this.rt = rt;
@@ -35,10 +36,18 @@ final class JobListener implements SchedulerListener {
     skipReasons.put(key(e), reason);
   }
 
+  /** The run found no free concurrency slot and was put back: not an attempt, no history row. */
+  void deferred(Execution e) {
+    deferred.put(key(e), Boolean.TRUE);
+  }
+
   @Override
   public void onExecutionComplete(ExecutionComplete ec) {
     Execution e = ec.getExecution();
     String k = key(e);
+    if (deferred.remove(k) != null) {
+      return;
+    }
     String outcome;
     String errorClass = null;
     String message = null;
@@ -61,15 +70,23 @@ final class JobListener implements SchedulerListener {
     skipReasons.remove(k);
     Instant done = ec.getTimeDone();
     Instant started = done.minus(ec.getDuration());
+    if ("cancelled".equals(outcome)) {
+      errorClass = null;
+    }
+    RunArgs data = e.taskInstance.getData() instanceof RunArgs ? (RunArgs) e.taskInstance.getData() : RunArgs.NONE;
     rt.history().record(new HistoryRow(e.getTaskName(), e.getId(), "db-scheduler", outcome,
-        e.consecutiveFailures + 1, rt.instanceName(), e.executionTime, started, done, errorClass, message));
+        Runtime.attempt(e), rt.instanceName(), e.executionTime, started, done, errorClass, message, data.args(),
+        data.retryOf()));
+    if (e.getId().startsWith("bootstrap-w")) {
+      rt.extension(dev.autopilot.internal.bootstrap.Bootstrap.class).ifPresent(b -> b.wake());
+    }
   }
 
   @Override
   public void onExecutionDead(Execution e) {
     Instant now = rt.clock().instant();
     rt.history().record(new HistoryRow(e.getTaskName(), e.getId(), "db-scheduler", "dead",
-        e.consecutiveFailures + 1, e.pickedBy, e.executionTime,
+        Runtime.attempt(e), e.pickedBy, e.executionTime,
         e.lastHeartbeat != null ? e.lastHeartbeat : e.executionTime, now, null,
         "execution picked by " + e.pickedBy + " stopped sending heartbeats; it will be revived"));
   }

@@ -60,31 +60,55 @@ public final class MonitorImpl implements Monitor {
 
   private List<JobRecord> liveJobs(JobQuery query) {
     Set<JobState> states = query.states();
-    StringBuilder sql = new StringBuilder("SELECT task_name, task_instance, picked, picked_by, execution_time,"
-        + " last_heartbeat, consecutive_failures FROM " + q + ".scheduled_tasks WHERE true");
+    StringBuilder sql = new StringBuilder("SELECT t.task_name, t.task_instance, t.picked, t.picked_by, t.execution_time,"
+        + " t.last_heartbeat, t.consecutive_failures, r.started_at, t.task_data FROM " + q + ".scheduled_tasks t"
+        + " LEFT JOIN " + q + ".running_executions r ON r.task_name = t.task_name AND r.execution_id = t.task_instance"
+        + " AND r.started_at IS NOT NULL AND t.picked WHERE true");
     if (!states.contains(JobState.SCHEDULED)) {
-      sql.append(" AND picked");
+      sql.append(" AND t.picked");
     } else if (!states.contains(JobState.RUNNING)) {
-      sql.append(" AND NOT picked");
+      sql.append(" AND NOT t.picked");
     }
     List<Object> args = new ArrayList<>();
     query.task().ifPresent(t -> {
-      sql.append(" AND task_name = ?");
+      sql.append(" AND t.task_name = ?");
       args.add(t);
     });
-    sql.append(" ORDER BY execution_time ").append(query.isNewestFirst() ? "DESC" : "ASC").append(" LIMIT ").append(query.limit());
+    sql.append(" ORDER BY t.execution_time ").append(query.isNewestFirst() ? "DESC" : "ASC").append(" LIMIT ").append(query.limit());
     return rt.jdbc().query(sql.toString(), ps -> bind(ps, args), rs -> {
       boolean picked = rs.getBoolean(3);
       String task = rs.getString(1);
+      RunArgs data = data(rs.getBytes(9));
+      Instant started = instant(rs, 8);
       return new JobRecord(0, task, rs.getString(2), Engine.DB_SCHEDULER,
-          picked ? JobState.RUNNING : JobState.SCHEDULED, rs.getInt(7) + 1, rs.getString(4),
-          instant(rs, 5), picked ? instant(rs, 5) : null, null, null, null);
+          picked ? JobState.RUNNING : JobState.SCHEDULED, rs.getInt(7) + 1 + data.attemptOffset(), rs.getString(4),
+          instant(rs, 5), picked ? (started != null ? started : instant(rs, 5)) : null, null, null, null, data.args(),
+          data.retryOf());
     });
   }
 
+  /** db-scheduler's task data of an execution (Java-serialized {@link RunArgs}), or none. */
+  private static RunArgs data(byte[] bytes) {
+    if (bytes == null || bytes.length == 0) {
+      return RunArgs.NONE;
+    }
+    try {
+      Object o = com.github.kagkarlsson.scheduler.serializer.Serializer.DEFAULT_JAVA_SERIALIZER
+          .deserialize(Object.class, bytes);
+      return o instanceof RunArgs ? (RunArgs) o : RunArgs.NONE;
+    } catch (RuntimeException e) {
+      return RunArgs.NONE;
+    }
+  }
+
+  /** The columns {@link #historyRow} reads, args as two arrays (PostgreSQL parses the JSON). */
+  static final String HISTORY_COLUMNS = "id, task_name, execution_id, engine, outcome, attempt, instance,"
+      + " scheduled_at, started_at, finished_at, error_class, error_message,"
+      + " (SELECT array_agg(key) FROM jsonb_each_text(args)), (SELECT array_agg(value) FROM jsonb_each_text(args)),"
+      + " retry_of";
+
   private List<JobRecord> history(JobQuery query, List<String> outcomes) {
-    StringBuilder sql = new StringBuilder("SELECT id, task_name, execution_id, engine, outcome, attempt, instance,"
-        + " scheduled_at, started_at, finished_at, error_class, error_message FROM " + q + ".job_history"
+    StringBuilder sql = new StringBuilder("SELECT " + HISTORY_COLUMNS + " FROM " + q + ".job_history"
         + " WHERE outcome = ANY (?)");
     List<Object> args = new ArrayList<>();
     args.add(outcomes.toArray(new String[0]));
@@ -102,9 +126,19 @@ public final class MonitorImpl implements Monitor {
   }
 
   static JobRecord historyRow(ResultSet rs) throws SQLException {
+    Map<String, String> args = new java.util.LinkedHashMap<>();
+    java.sql.Array keys = rs.getArray(13);
+    java.sql.Array values = rs.getArray(14);
+    if (keys != null && values != null) {
+      String[] k = (String[]) keys.getArray();
+      String[] v = (String[]) values.getArray();
+      for (int i = 0; i < k.length; i++) {
+        args.put(k[i], v[i]);
+      }
+    }
     return new JobRecord(rs.getLong(1), rs.getString(2), rs.getString(3), Engine.fromLabel(rs.getString(4)),
         JobState.fromLabel(rs.getString(5)), rs.getInt(6), rs.getString(7), instant(rs, 8), instant(rs, 9),
-        instant(rs, 10), rs.getString(11), rs.getString(12));
+        instant(rs, 10), rs.getString(11), rs.getString(12), args, rs.getString(15));
   }
 
   private static void bind(java.sql.PreparedStatement ps, List<Object> args) throws SQLException {
@@ -132,8 +166,8 @@ public final class MonitorImpl implements Monitor {
           return null;
         });
     Map<String, JobRecord> last = new HashMap<>();
-    rt.jdbc().query("SELECT DISTINCT ON (task_name) id, task_name, execution_id, engine, outcome, attempt, instance,"
-        + " scheduled_at, started_at, finished_at, error_class, error_message FROM " + q + ".job_history"
+    java.util.Set<String> paused = Pauses.names(rt.jdbc(), rt.schema());
+    rt.jdbc().query("SELECT DISTINCT ON (task_name) " + HISTORY_COLUMNS + " FROM " + q + ".job_history"
         + " ORDER BY task_name, finished_at DESC, id DESC", Jdbc.NONE, rs -> {
           JobRecord r = historyRow(rs);
           last.put(r.task(), r);
@@ -152,8 +186,9 @@ public final class MonitorImpl implements Monitor {
       out.add(new TaskStatus(e.name(), e.task().kind().name().toLowerCase(java.util.Locale.ROOT), engine.engine(),
           engine.reason(), e.cron() == null ? null : e.cron().toString(),
           e.task().trigger().startupPriority().isPresent() ? e.task().trigger().startupPriority().getAsInt() : null,
-          e.enabled(), e.enabled() ? n : null, l == null ? null : l.startedAt(), l == null ? null : l.state(),
-          l == null || l.state() == JobState.SUCCEEDED ? null : l.errorMessage(), e.task().description()));
+          e.enabled(), e.enabled() && !paused.contains(e.name()) ? n : null, l == null ? null : l.startedAt(),
+          l == null ? null : l.state(), l == null || l.state() == JobState.SUCCEEDED ? null : l.errorMessage(),
+          e.task().description(), paused.contains(e.name())));
     }
     out.sort(Comparator.comparing(TaskStatus::name));
     return out;

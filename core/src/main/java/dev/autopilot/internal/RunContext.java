@@ -17,10 +17,17 @@ final class RunContext implements TaskContext {
   private final String executionId;
   private final int attempt;
   private final BooleanSupplier cancelled;
+  private final Map<String, String> args;
   private volatile String skipReason;
   private long lastProgressWrite;
 
   RunContext(Runtime rt, String task, String executionId, int attempt, BooleanSupplier cancelled) {
+    this(rt, task, executionId, attempt, cancelled, Map.of());
+  }
+
+  RunContext(Runtime rt, String task, String executionId, int attempt, BooleanSupplier cancelled,
+      Map<String, String> args) {
+    this.args = args;
     this.rt = rt;
     this.task = task;
     this.executionId = executionId;
@@ -41,6 +48,11 @@ final class RunContext implements TaskContext {
   @Override
   public int attempt() {
     return attempt;
+  }
+
+  @Override
+  public Map<String, String> args() {
+    return args;
   }
 
   @Override

@@ -65,6 +65,10 @@ public final class Runtime implements AutoCloseable {
   private volatile boolean attached;
   private com.github.kagkarlsson.scheduler.SchedulerClient client;
   private int schemaVersion;
+  private final Pauses pauses;
+  private final Running running;
+  private final Slots slots;
+  private Notifier notifier;
 
   public Runtime(Config cfg) {
     this.cfg = cfg;
@@ -73,6 +77,9 @@ public final class Runtime implements AutoCloseable {
     this.listener = new JobListener(this);
     this.progress = new ProgressStore(jdbc, cfg.schema(), cfg.instanceName());
     this.extensions = Extensions.create(this);
+    this.pauses = new Pauses(this);
+    this.running = new Running(this);
+    this.slots = new Slots(this);
   }
 
   public synchronized void start() {
@@ -87,9 +94,9 @@ public final class Runtime implements AutoCloseable {
       x.beforeScheduler(this);
     }
     List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>();
-    List<CustomTask<Void>> startTasks = new ArrayList<>();
+    List<CustomTask<RunArgs>> startTasks = new ArrayList<>();
     for (TaskCatalog.Entry e : cfg.catalog().entries()) {
-      CustomTask<Void> t = dbTask(e);
+      CustomTask<RunArgs> t = dbTask(e);
       if (e.enabled() && e.cron() != null && engineOf(e).engine() == dev.autopilot.Engine.DB_SCHEDULER) {
         startTasks.add(t); // db-scheduler adds start tasks to the known tasks itself
       } else {
@@ -97,7 +104,7 @@ public final class Runtime implements AutoCloseable {
       }
     }
     removeDisabledRecurring();
-    scheduler = Scheduler.create(cfg.dataSource(), known)
+    com.github.kagkarlsson.scheduler.SchedulerBuilder builder = Scheduler.create(cfg.dataSource(), known)
         .startTasks(startTasks)
         .tableName(Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks")
         .threads(cfg.threads())
@@ -108,16 +115,25 @@ public final class Runtime implements AutoCloseable {
         .addSchedulerListener(listener)
         .clock(() -> cfg.clock().instant())
         .heartbeatInterval(Duration.ofSeconds(30))
-        .shutdownMaxWait(Duration.ofSeconds(30))
-        .build();
+        .shutdownMaxWait(Duration.ofSeconds(30));
+    String strategy = pollingStrategy(cfg.settings());
+    if (strategy.equals("lock-and-fetch")) {
+      builder.pollUsingLockAndFetch(0.5, 1.0);
+    }
+    scheduler = builder.build();
+    running.start();
     scheduler.start();
     started = true;
+    if (Notifier.enabled(cfg.settings())) {
+      notifier = new Notifier(this, this::onNotification);
+      notifier.start();
+    }
     for (Extension x : extensions) {
       x.afterStart(this);
     }
-    log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}", logPrefix,
-        (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(), cfg.schema(), schemaVersion,
-        cfg.threads(), cfg.pollingInterval());
+    log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {} ({}), notifications {}",
+        logPrefix, (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(), cfg.schema(), schemaVersion,
+        cfg.threads(), cfg.pollingInterval(), strategy, notifier != null ? "on" : "off");
   }
 
   /**
@@ -161,45 +177,122 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  private CustomTask<Void> dbTask(TaskCatalog.Entry e) {
+  /** {@value #POLLING_STRATEGY}: {@code fetch} (default) or {@code lock-and-fetch}. */
+  public static final String POLLING_STRATEGY = "autopilot.polling-strategy";
+
+  static String pollingStrategy(Settings s) {
+    String v = s.get(POLLING_STRATEGY).orElse("fetch").toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("fetch") && !v.equals("lock-and-fetch")) {
+      throw new dev.autopilot.ConfigurationException(s.source(POLLING_STRATEGY), v, "expected fetch or lock-and-fetch");
+    }
+    return v;
+  }
+
+  private CustomTask<RunArgs> dbTask(TaskCatalog.Entry e) {
     Task task = e.task();
     CronSchedule schedule = e.cron() == null ? null : new CronSchedule(e.cron(), cfg.zone());
-    Tasks.TaskBuilder<Void> b = Tasks.custom(task.name(), Void.class)
+    Tasks.TaskBuilder<RunArgs> b = Tasks.custom(task.name(), RunArgs.class)
         .onFailure(new RetryHandler(task.retryPolicy(), schedule))
         .onDeadExecutionRevive();
     if (schedule != null) {
       b.scheduleOnStartup(RECURRING, null, schedule);
     }
-    return b.execute((TaskInstance<Void> instance, ExecutionContext ctx) -> {
-      run(task, ctx.getExecution());
-      if (schedule != null && RECURRING.equals(instance.getId())) {
-        return new CompletionHandler.OnCompleteReschedule<>(schedule);
-      }
-      return new CompletionHandler.OnCompleteRemove<>();
-    });
+    return b.execute((TaskInstance<RunArgs> instance, ExecutionContext ctx) -> run(task, schedule, ctx.getExecution()));
   }
 
-  private void run(Task task, Execution execution) {
-    RunContext ctx = new RunContext(this, task.name(), execution.getId(), execution.consecutiveFailures + 1,
-        () -> closing);
+  static int attempt(Execution e) {
+    Object data = e.taskInstance.getData();
+    int offset = data instanceof RunArgs ? ((RunArgs) data).attemptOffset() : 0;
+    return e.consecutiveFailures + 1 + offset;
+  }
+
+  private CompletionHandler<RunArgs> done(CronSchedule schedule, Execution execution) {
+    if (schedule != null && RECURRING.equals(execution.getId())) {
+      // the next slot starts afresh (no attempts carried over from a deferral)
+      return new CompletionHandler.OnCompleteReschedule<>(schedule, null);
+    }
+    return new CompletionHandler.OnCompleteRemove<>();
+  }
+
+  /**
+   * One execution: skipped when the task is paused; put back a moment later when a concurrency
+   * slot is not free; otherwise the body, watched for cancellation and its timeout.
+   */
+  private CompletionHandler<RunArgs> run(Task task, CronSchedule schedule, Execution execution) {
+    RunArgs data = RunArgs.orNone((RunArgs) execution.taskInstance.getData());
+    if (pauses.isPaused(task.name())) {
+      listener.skipped(execution, "paused");
+      return done(schedule, execution);
+    }
+    Slots.Slot slot = null;
+    if (task.maxConcurrency() > 0) {
+      slot = slots.tryAcquire(task.name(), task.maxConcurrency());
+      if (slot == null) {
+        listener.deferred(execution);
+        Instant at = cfg.clock().instant().plusMillis(100 + ThreadLocalRandom.current().nextInt(400));
+        RunArgs carried = data.withAttemptOffset(data.attemptOffset() + execution.consecutiveFailures);
+        return (ec, ops) -> ops.reschedule(ec, at, carried);
+      }
+    }
+    Running.Run run = running.begin(task.name(), execution.getId(), task.timeout().orElse(null));
+    RunContext ctx = new RunContext(this, task.name(), execution.getId(), attempt(execution),
+        () -> closing || run.cancelled(), data.args());
     try {
       if (task.kind() == Task.Kind.JAVA) {
         task.body().orElseThrow().run(ctx);
       } else {
-        String skip = runSql(task);
+        String skip = runSql(task, run);
         if (skip != null) {
           ctx.skip(skip);
         }
       }
     } catch (RuntimeException | Error ex) {
+      java.util.Optional<RuntimeException> stop = stopped(task, run);
+      if (stop.isPresent()) {
+        throw stop.get();
+      }
       throw ex;
     } catch (Exception ex) {
-      throw new TaskFailedException(task.name(), ex);
+      throw stopped(task, run).orElseGet(() -> new TaskFailedException(task.name(), ex));
     } finally {
-      if (ctx.skipReason() != null) {
+      running.end(run);
+      if (slot != null) {
+        slot.close();
+        if (notifier != null) {
+          Notifier.send(this, Notifier.DUE); // a run waiting for the slot may start now
+        }
+      }
+      if (ctx.skipReason() != null && !run.cancelled()) {
         listener.skipped(execution, ctx.skipReason());
       }
     }
+    stopped(task, run).ifPresent(ex -> {
+      throw ex;
+    });
+    return done(schedule, execution);
+  }
+
+  /** @return the failure to record when the run was cancelled or timed out */
+  private java.util.Optional<RuntimeException> stopped(Task task, Running.Run run) {
+    if (run.cancelledBy() != null) {
+      return java.util.Optional.of(new RunCancelledException(run.cancelledBy()));
+    }
+    boolean late = task.timeout().isPresent()
+        && !run.startedAt.plus(task.timeout().get()).isAfter(cfg.clock().instant());
+    if (run.timedOut() || late) { // late: statement_timeout may fire before the watchdog
+      return java.util.Optional.of(new TaskFailedException(task.name(),
+          new java.util.concurrent.TimeoutException("timed out after " + human(task.timeout().orElseThrow()))));
+    }
+    return java.util.Optional.empty();
+  }
+
+  static String human(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 1000 != 0) {
+      return ms + " ms";
+    }
+    long s = ms / 1000;
+    return s % 60 != 0 || s < 60 ? s + " s" : (s / 60) + " min";
   }
 
   /**
@@ -208,17 +301,34 @@ public final class Runtime implements AutoCloseable {
    * @return the reason when the task noted a skip ({@code note_skip}, V003) during the call, else null
    */
   String runSql(Task task) throws SQLException {
+    return runSql(task, null);
+  }
+
+  private String runSql(Task task, Running.Run run) throws SQLException {
     String q = Jdbc.quoteIdent(cfg.schema());
     try (Connection c = cfg.dataSource().getConnection()) {
       c.setAutoCommit(true);
       String sql = expandSql(c, task.sql().orElseThrow(), cfg.schema());
       java.sql.Timestamp before;
-      try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+      try (Statement s = c.createStatement(); java.sql.ResultSet rs = s.executeQuery(
+          "SELECT clock_timestamp(), pg_backend_pid()")) {
         rs.next();
         before = rs.getTimestamp(1);
+        if (run != null) {
+          running.pid(run, rs.getInt(2));
+        }
       }
       try (Statement s = c.createStatement()) {
-        s.execute(sql);
+        if (task.timeout().isPresent()) {
+          s.execute("SET statement_timeout = " + task.timeout().get().toMillis());
+        }
+        try {
+          s.execute(sql);
+        } finally {
+          if (task.timeout().isPresent()) {
+            s.execute("RESET statement_timeout"); // the connection goes back to the host's pool
+          }
+        }
       }
       return Jdbc.query(c, "SELECT value FROM " + q + ".task_state WHERE task_name = ? AND key = 'skipped'"
           + " AND updated_at >= ?", ps -> {
@@ -251,7 +361,7 @@ public final class Runtime implements AutoCloseable {
   }
 
   /** Retries with the task's policy; a recurring task never retries past its next slot. */
-  private final class RetryHandler implements FailureHandler<Void> {
+  private final class RetryHandler implements FailureHandler<RunArgs> {
     private final RetryPolicy policy;
     private final CronSchedule schedule;
 
@@ -261,12 +371,21 @@ public final class Runtime implements AutoCloseable {
     }
 
     @Override
-    public void onFailure(ExecutionComplete ec, ExecutionOperations<Void> ops) {
+    public void onFailure(ExecutionComplete ec, ExecutionOperations<RunArgs> ops) {
       Execution e = ec.getExecution();
-      int attempt = e.consecutiveFailures + 1;
+      int attempt = attempt(e);
       Instant now = ec.getTimeDone();
       boolean recurring = schedule != null && RECURRING.equals(e.getId());
       Instant nextSlot = recurring ? schedule.next(now) : null;
+      if (ec.getCause().orElse(null) instanceof RunCancelledException) {
+        listener.decided(e, "cancelled");
+        if (recurring) {
+          ops.removeAndScheduleNew(scheduledRecurring(e.getTaskName(), nextSlot));
+        } else {
+          ops.remove();
+        }
+        return;
+      }
       if (policy.shouldRetry(attempt)) {
         Instant retryAt = now.plus(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()));
         if (nextSlot == null || retryAt.isBefore(nextSlot)) {
@@ -288,7 +407,7 @@ public final class Runtime implements AutoCloseable {
     }
   }
 
-  private com.github.kagkarlsson.scheduler.task.SchedulableInstance<Void> scheduledRecurring(String task, Instant at) {
+  private com.github.kagkarlsson.scheduler.task.SchedulableInstance<RunArgs> scheduledRecurring(String task, Instant at) {
     return com.github.kagkarlsson.scheduler.task.SchedulableInstance.of(new TaskInstance<>(task, RECURRING), at);
   }
 
@@ -298,16 +417,101 @@ public final class Runtime implements AutoCloseable {
    * @return the execution id
    */
   public String trigger(String taskName, String prefix) {
+    return trigger(taskName, prefix, RunArgs.NONE);
+  }
+
+  /**
+   * Runs a task now, once, with arguments (and the execution it re-runs, if any).
+   *
+   * @return the execution id
+   */
+  public String trigger(String taskName, String prefix, RunArgs data) {
     TaskCatalog.Entry e = cfg.catalog().get(taskName);
     requireStarted();
     String id = prefix + "-" + UUID.randomUUID();
+    TaskInstance<RunArgs> instance = new TaskInstance<>(e.name(), id, data.isEmpty() ? null : data);
     if (!started) {
-      client.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
-      return id;
+      client.schedule(instance, cfg.clock().instant());
+    } else {
+      scheduler.schedule(instance, cfg.clock().instant());
+      scheduler.triggerCheckForDueExecutions();
     }
-    scheduler.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
-    scheduler.triggerCheckForDueExecutions();
+    Notifier.send(this, Notifier.DUE);
     return id;
+  }
+
+  /**
+   * Enqueues one run per argument map in one batch (db-scheduler's {@code scheduleBatch}).
+   *
+   * @return the execution ids, in the order of the maps
+   */
+  public List<String> triggerAll(String taskName, List<? extends Map<String, ?>> argsList) {
+    TaskCatalog.Entry e = cfg.catalog().get(taskName);
+    requireStarted();
+    List<String> ids = new ArrayList<>(argsList.size());
+    List<TaskInstance<?>> instances = new ArrayList<>(argsList.size());
+    for (Map<String, ?> args : argsList) {
+      RunArgs data = RunArgs.of(args, null, 0);
+      String id = "manual-" + UUID.randomUUID();
+      ids.add(id);
+      instances.add(new TaskInstance<>(e.name(), id, data.isEmpty() ? null : data));
+    }
+    if (instances.isEmpty()) {
+      return ids;
+    }
+    Instant now = cfg.clock().instant();
+    if (!started) {
+      client.scheduleBatch(instances, now);
+    } else {
+      scheduler.scheduleBatch(instances, now);
+      scheduler.triggerCheckForDueExecutions();
+    }
+    Notifier.send(this, Notifier.DUE);
+    return ids;
+  }
+
+  /**
+   * A failed pg_cron run of a SQL task, retried on db-scheduler under the task's retry policy as
+   * attempt 2, 3, ... of the same execution ({@code pg_cron-<runid>}).
+   */
+  public void retryCronRun(String taskName, long runId, Instant at) {
+    if (!started || closing) {
+      return;
+    }
+    TaskInstance<RunArgs> instance = new TaskInstance<>(taskName, "pg_cron-" + runId, RunArgs.NONE.withAttemptOffset(1));
+    if (scheduler.scheduleIfNotExists(instance, at)) {
+      Notifier.send(this, Notifier.DUE);
+    }
+  }
+
+  private void onNotification(String kind) {
+    switch (kind) {
+      case Notifier.PAUSE -> pauses.invalidate();
+      case Notifier.CANCEL -> running.syncSoon();
+      default -> {
+        // due, reconnected, or anything newer: look for due work now
+        if (scheduler != null && alive()) {
+          scheduler.triggerCheckForDueExecutions();
+        }
+        if (Notifier.RECONNECTED.equals(kind)) {
+          pauses.invalidate();
+        }
+      }
+    }
+  }
+
+  /** Wakes every instance to look for due executions (LISTEN/NOTIFY), when notifications are on. */
+  public void notifyDue() {
+    Notifier.send(this, Notifier.DUE);
+  }
+
+  /** Control operations on this runtime (works attached too). */
+  public dev.autopilot.Control control() {
+    return new ControlImpl(this);
+  }
+
+  Pauses pauses() {
+    return pauses;
   }
 
   private void requireStarted() {
@@ -356,6 +560,9 @@ public final class Runtime implements AutoCloseable {
       return;
     }
     closing = true;
+    if (notifier != null) {
+      notifier.close();
+    }
     for (int i = extensions.size() - 1; i >= 0; i--) {
       try {
         extensions.get(i).close();
@@ -366,6 +573,7 @@ public final class Runtime implements AutoCloseable {
     try {
       scheduler.stop();
     } finally {
+      running.close();
       history.close();
       log.info("{}stopped", logPrefix);
     }

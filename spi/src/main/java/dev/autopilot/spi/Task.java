@@ -44,6 +44,8 @@ public final class Task {
   private final RetryPolicy retryPolicy;
   private final String description;
   private final String pack;
+  private final java.time.Duration timeout;
+  private final int maxConcurrency;
 
   private Task(Builder b) {
     this.name = b.name;
@@ -54,6 +56,8 @@ public final class Task {
     this.retryPolicy = b.retryPolicy;
     this.description = b.description;
     this.pack = b.pack;
+    this.timeout = b.timeout;
+    this.maxConcurrency = b.maxConcurrency;
   }
 
   /**
@@ -124,6 +128,22 @@ public final class Task {
   }
 
   /**
+   * @return how long one run may take before it is cancelled and recorded {@code failed} ("timed
+   *     out after ..."), if bounded; a SQL task's statement gets it as {@code statement_timeout}
+   */
+  public Optional<java.time.Duration> timeout() {
+    return Optional.ofNullable(timeout);
+  }
+
+  /**
+   * @return how many runs of this task may run at once across all instances; 0 means unbounded
+   *     (the default: recurring runs still never overlap, triggered runs may run beside them)
+   */
+  public int maxConcurrency() {
+    return maxConcurrency;
+  }
+
+  /**
    * A copy of this task with another trigger (used for configuration overrides).
    *
    * @param trigger the new trigger
@@ -139,6 +159,8 @@ public final class Task {
     b.retryPolicy = retryPolicy;
     b.description = description;
     b.pack = pack;
+    b.timeout = timeout;
+    b.maxConcurrency = maxConcurrency;
     return b;
   }
 
@@ -157,6 +179,8 @@ public final class Task {
     private RetryPolicy retryPolicy = RetryPolicy.DEFAULT;
     private String description = "";
     private String pack = "custom";
+    private java.time.Duration timeout;
+    private int maxConcurrency;
 
     private Builder(String name, Kind kind, JavaTask body, String sql) {
       Objects.requireNonNull(name, "task name");
@@ -218,6 +242,38 @@ public final class Task {
         throw new IllegalArgumentException("task '" + name + "': pack must not be blank");
       }
       this.pack = pack;
+      return this;
+    }
+
+    /**
+     * Bounds how long one run may take. A Java run past it sees {@link TaskContext#isCancelled()}
+     * and an interrupt, and is recorded {@code failed} with "timed out after ..." (the retry policy
+     * applies as to any failure); a SQL run gets it as {@code statement_timeout} on either engine.
+     *
+     * @param timeout a positive duration, at least 1 ms
+     * @return this builder
+     */
+    public Builder timeout(java.time.Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("task '" + name + "': timeout must be at least 1 ms, was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Limits how many runs of this task run at once across all instances. A run that finds every
+     * slot taken is put back a moment later (not failed, no attempt counted).
+     *
+     * @param n at least 1
+     * @return this builder
+     */
+    public Builder maxConcurrency(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("task '" + name + "': maxConcurrency must be at least 1, was " + n);
+      }
+      this.maxConcurrency = n;
       return this;
     }
 

@@ -23,6 +23,16 @@ public interface TaskContext {
   /** @return the attempt number of this execution, 1 for the first */
   int attempt();
 
+  /**
+   * The arguments this run was triggered with ({@code Autopilot.trigger(name, args)}), each value
+   * in its string form; empty for a scheduled run or a trigger without arguments.
+   *
+   * @return the arguments, unmodifiable, in the order given
+   */
+  default java.util.Map<String, String> args() {
+    return java.util.Map.of();
+  }
+
   /** @return the host's DataSource, for JDBC access */
   DataSource dataSource();
 

@@ -45,6 +45,8 @@ public final class PgCronEngine implements Extension {
 
   private Runtime rt;
   private RunImporter importer;
+  private CronConnector cron;
+  private String prefix;
   private ScheduledExecutorService timer;
   private volatile Instant lastPrune = Instant.EPOCH;
 
@@ -92,6 +94,8 @@ public final class PgCronEngine implements Extension {
       choose(Engine.PG_CRON, "pg_cron " + facts.version() + " in database " + app.cronDatabase()
           + (cron.sameDatabase() ? "" : " (jobs placed in " + app.database() + " with cron.schedule_in_database)"));
       String prefix = Reconciler.prefix(rt.schema(), app.database());
+      this.cron = cron;
+      this.prefix = prefix;
       Reconciler.Result r;
       try (Connection c = cron.connect()) {
         r = Reconciler.reconcile(c, prefix, wanted(prefix), app.database(), runAs);
@@ -131,6 +135,8 @@ public final class PgCronEngine implements Extension {
       try (Connection c = cron.connect()) {
         Probe.Cron facts = Probe.check(c, app.cronDatabase(), false);
         String prefix = Reconciler.prefix(rt.schema(), app.database());
+        this.cron = cron;
+        this.prefix = prefix;
         long owned = dev.autopilot.internal.Jdbc.query(c, "SELECT count(*) FROM cron.job WHERE left(jobname, ?) = ?", ps -> {
           ps.setInt(1, prefix.length());
           ps.setString(2, prefix);
@@ -144,16 +150,58 @@ public final class PgCronEngine implements Extension {
     }
   }
 
-  /** The jobs the catalog wants in pg_cron: enabled SQL tasks with a cron schedule. */
+  /**
+   * The jobs the catalog wants in pg_cron: enabled SQL tasks with a cron schedule; a paused task's
+   * job is inactive. A task's timeout becomes {@code SET statement_timeout = ...;} before its
+   * command (pg_cron opens a session per run, so it ends with the run); a {@code VACUUM} cannot run
+   * in such a multi-statement command and keeps no timeout on pg_cron, and neither can a procedure
+   * that COMMITs inside (it would fail: a multi-statement command is one transaction).
+   */
   private List<Reconciler.Job> wanted(String prefix) {
     List<Reconciler.Job> out = new ArrayList<>();
+    java.util.Set<String> paused = rt.jdbc().query("SELECT task_name FROM "
+        + dev.autopilot.internal.Jdbc.quoteIdent(rt.schema()) + ".task_pauses", dev.autopilot.internal.Jdbc.NONE,
+        rs -> rs.getString(1)).stream().collect(java.util.stream.Collectors.toSet());
     for (TaskCatalog.Entry e : rt.catalog().entries()) {
       if (e.enabled() && e.cron() != null && rt.engineOf(e).engine() == Engine.PG_CRON) {
         String command = rt.jdbc().withConnection(c -> Runtime.expandSql(c, e.task().sql().orElseThrow(), rt.schema()));
-        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(), command));
+        out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(),
+            withTimeout(command, e.task().timeout().orElse(null)), !paused.contains(e.name())));
       }
     }
     return out;
+  }
+
+  static String withTimeout(String command, Duration timeout) {
+    if (timeout == null || command.trim().toUpperCase(Locale.ROOT).startsWith("VACUUM")) {
+      return command;
+    }
+    return "SET statement_timeout = " + timeout.toMillis() + "; " + command;
+  }
+
+  /**
+   * Sets a task's pg_cron job active or inactive ({@code cron.alter_job}); nothing when the task
+   * has no job (not on pg_cron, disabled). Failures are logged: the pause is stored either way and
+   * the next reconcile applies it.
+   */
+  public void setActive(String task, boolean active) {
+    if (cron == null || prefix == null) {
+      return;
+    }
+    try (Connection c = cron.connect()) {
+      c.setAutoCommit(true);
+      int n = dev.autopilot.internal.Jdbc.query(c, "SELECT cron.alter_job(jobid, active := ?) FROM cron.job"
+          + " WHERE jobname = ?", ps -> {
+            ps.setBoolean(1, active);
+            ps.setString(2, Reconciler.jobName(prefix, task));
+          }, rs -> 1).size();
+      if (n > 0) {
+        log.info("{}pg_cron job of task {} set {}", rt.logPrefix(), task, active ? "active" : "inactive");
+      }
+    } catch (SQLException e) {
+      log.warn("{}setting the pg_cron job of task {} {} failed (applied at the next start's reconcile): {}",
+          rt.logPrefix(), task, active ? "active" : "inactive", e.getMessage());
+    }
   }
 
   private java.util.Map<String, String> taskNamesByJob(String prefix) {

@@ -20,8 +20,12 @@ import java.util.zip.CRC32;
  */
 final class Reconciler {
 
-  /** One wanted job. */
-  record Job(String name, String schedule, String command) {}
+  /** One wanted job; a paused task's job is kept inactive. */
+  record Job(String name, String schedule, String command, boolean active) {
+    Job(String name, String schedule, String command) {
+      this(name, schedule, command, true);
+    }
+  }
 
   /** What a reconcile changed. */
   record Result(int created, int updated, int removed, int unchanged) {
@@ -98,17 +102,18 @@ final class Reconciler {
       for (Job w : wanted) {
         Existing e = kept.get(w.name());
         if (e != null && e.schedule().equals(w.schedule()) && e.command().equals(w.command())
-            && e.database().equals(database) && e.active()) {
+            && e.database().equals(database) && e.active() == w.active()) {
           unchanged++;
           continue;
         }
         // schedule_in_database updates the job of the same name and user in place
-        try (PreparedStatement ps = c.prepareStatement("SELECT cron.schedule_in_database(?, ?, ?, ?, ?, true)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT cron.schedule_in_database(?, ?, ?, ?, ?, ?)")) {
           ps.setString(1, w.name());
           ps.setString(2, w.schedule());
           ps.setString(3, w.command());
           ps.setString(4, database);
           ps.setString(5, username);
+          ps.setBoolean(6, w.active());
           ps.executeQuery().close();
         }
         if (e == null) {

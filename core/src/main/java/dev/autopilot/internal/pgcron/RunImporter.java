@@ -91,7 +91,7 @@ final class RunImporter {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q + ".job_history(task_name, execution_id,"
           + " engine, outcome, attempt, instance, scheduled_at, started_at, finished_at, duration_ms, error_class,"
           + " error_message, cron_run_id)"
-          + " SELECT ?, ?, 'pg_cron', CASE WHEN ? THEN 'failed' WHEN s.value IS NOT NULL THEN 'skipped' ELSE 'succeeded' END,"
+          + " SELECT ?, ?, 'pg_cron', CASE WHEN ? THEN ? WHEN s.value IS NOT NULL THEN 'skipped' ELSE 'succeeded' END,"
           + " 1, 'pg_cron', date_trunc('minute', ?::timestamptz), ?, ?, ?, CASE WHEN ? THEN 'pg_cron' END,"
           + " CASE WHEN ? THEN ? ELSE s.value END, ?"
           // the marker of this run: noted by the run's backend (pid) while it ran; start_time can be
@@ -101,8 +101,11 @@ final class RunImporter {
           + " WHERE m.task_name = ? AND m.key = 'skipped' AND p.value = ?"
           + " AND m.updated_at BETWEEN ?::timestamptz - interval '5 minutes' AND ?) AS value) s"
           + " ON CONFLICT (cron_run_id) WHERE cron_run_id IS NOT NULL DO NOTHING")) {
+        List<Run> batched = new java.util.ArrayList<>();
+        List<Boolean> retried = new java.util.ArrayList<>();
         for (Run r : runs) {
           boolean failed = "failed".equals(r.status());
+          boolean retry = failed && retries(r.task());
           Instant start = r.start() != null ? r.start() : r.end();
           Instant end = r.end() != null ? r.end() : start;
           if (start == null) {
@@ -114,6 +117,7 @@ final class RunImporter {
           ps.setString(i++, r.task());
           ps.setString(i++, "pg_cron-" + r.runId());
           ps.setBoolean(i++, failed);
+          ps.setString(i++, retry ? "retrying" : "failed");
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, te);
@@ -127,9 +131,20 @@ final class RunImporter {
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, te);
           ps.addBatch();
+          batched.add(r);
+          retried.add(retry);
         }
-        for (int k : ps.executeBatch()) {
-          n += Math.max(0, k);
+        int[] counts = ps.executeBatch();
+        for (int k = 0; k < counts.length; k++) {
+          n += Math.max(0, counts[k]);
+          if (counts[k] > 0 && retried.get(k)) {
+            // only the instance whose import wrote the row schedules the retry
+            Run r = batched.get(k);
+            dev.autopilot.spi.RetryPolicy policy = rt.catalog().get(r.task()).task().retryPolicy();
+            Instant end = r.end() != null ? r.end() : rt.clock().instant();
+            Instant at = end.plus(policy.delayAfter(1, java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
+            rt.retryCronRun(r.task(), r.runId(), at.isBefore(rt.clock().instant()) ? rt.clock().instant() : at);
+          }
         }
       }
       return n;
@@ -159,6 +174,12 @@ final class RunImporter {
             ps.setDouble(3, retention.toSeconds());
           });
     }
+  }
+
+  /** Whether a failed pg_cron run of this task is retried on db-scheduler (its retry policy allows a second attempt). */
+  private boolean retries(String task) {
+    return rt.catalog().find(task).map(e -> e.task().kind() == dev.autopilot.spi.Task.Kind.SQL
+        && e.task().retryPolicy().shouldRetry(1)).orElse(false);
   }
 
   /** Job name to task name; a job of a task no longer in the catalog keeps its name's tail. */

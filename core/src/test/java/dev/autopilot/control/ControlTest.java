@@ -1,0 +1,368 @@
+package dev.autopilot.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.autopilot.Autopilot;
+import dev.autopilot.AutopilotException;
+import dev.autopilot.Await;
+import dev.autopilot.Engine;
+import dev.autopilot.JobQuery;
+import dev.autopilot.JobRecord;
+import dev.autopilot.JobState;
+import dev.autopilot.Pause;
+import dev.autopilot.TaskStatus;
+import dev.autopilot.internal.Jdbc;
+import dev.autopilot.spi.RetryPolicy;
+import dev.autopilot.spi.Task;
+import dev.autopilot.testing.PostgresExtension;
+import dev.autopilot.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Issue 12's proofs on a real cluster: pause/resume, cancel, retry, timeouts, concurrency, arguments, bulk. */
+@ExtendWith(PostgresExtension.class)
+class ControlTest {
+
+  private static Autopilot.Builder builder(DataSource ds, String schema, String instance) {
+    return Autopilot.builder(ds).schema(schema).environment(Map.of()).discoverProviders(false).builtInTasks(false)
+        .instanceName(instance).pollingInterval(Duration.ofMillis(200)).threads(3);
+  }
+
+  private static long count(TestDatabase db, String sql) {
+    return new Jdbc(db.dataSource()).queryOne(sql, Jdbc.NONE, rs -> rs.getLong(1)).orElseThrow();
+  }
+
+  private static void exec(TestDatabase db, String sql) throws Exception {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** Inserts (task, execution, instance) into public.<table>. */
+  private static Task recorder(String name, String table) {
+    return Task.java(name, ctx -> {
+      try (Connection c = ctx.dataSource().getConnection();
+          PreparedStatement ps = c.prepareStatement("INSERT INTO public." + table + "(execution_id, instance) VALUES (?, ?)")) {
+        ps.setString(1, ctx.executionId());
+        ps.setString(2, ctx.config().get("instance-tag", "?"));
+        ps.executeUpdate();
+      }
+    }).cron("@every 1s").retry(RetryPolicy.none()).build();
+  }
+
+  @Test
+  void pauseOnOneInstanceStopsRunsOnAnotherSetsTheCronJobInactiveAndSurvivesRestart(TestDatabase db) throws Exception {
+    exec(db, "CREATE TABLE public.ticks(execution_id text, instance text, at timestamptz DEFAULT clock_timestamp())");
+    boolean cron = db.pgCronAvailable();
+    Task sqlTask = Task.sql("sql-minutely", "SELECT 1").cron("* * * * *").build();
+    String schema = "paused";
+    java.util.function.Function<String, Autopilot.Builder> b = name -> builder(db.newDataSource(8), schema, name)
+        .property("autopilot.instance-tag", name).task(recorder("ticker", "ticks")).task(sqlTask);
+    Autopilot a = b.apply("a").build().start();
+    Autopilot bInst = b.apply("b").build().start();
+    try {
+      Await.until(Duration.ofSeconds(20), "ticks before the pause", () -> count(db, "SELECT count(*) FROM public.ticks") >= 2);
+      if (cron) {
+        assertEquals(Engine.PG_CRON, a.monitor().task("sql-minutely").orElseThrow().engine());
+        assertEquals(true, cronActive(db, "sql-minutely"));
+      }
+      a.control().pause("ticker", "alice", "investigating");
+      a.control().pause("sql-minutely", "alice", null);
+      List<Pause> pauses = bInst.control().pauses();
+      assertEquals(2, pauses.size());
+      Pause p = pauses.stream().filter(x -> x.task().equals("ticker")).findFirst().orElseThrow();
+      assertEquals("alice", p.by());
+      assertEquals("investigating", p.reason());
+      assertNotNull(p.at());
+      if (cron) {
+        assertEquals(false, cronActive(db, "sql-minutely"), "pg_cron job inactive while paused");
+      }
+      TaskStatus st = bInst.monitor().task("ticker").orElseThrow();
+      assertTrue(st.paused());
+      assertTrue(st.enabled());
+      assertNull(st.nextRun(), "a paused task has no next run");
+
+      Thread.sleep(1500); // runs already started when the pause landed may finish
+      long before = count(db, "SELECT count(*) FROM public.ticks");
+      Await.until(Duration.ofSeconds(20), "due runs recorded skipped: paused",
+          () -> count(db, "SELECT count(*) FROM paused.job_history WHERE task_name = 'ticker' AND outcome = 'skipped'"
+              + " AND error_message = 'paused'") >= 3);
+      assertEquals(before, count(db, "SELECT count(*) FROM public.ticks"), "no run of a paused task started on a or b");
+      assertTrue(count(db, "SELECT count(DISTINCT instance) FROM paused.job_history WHERE task_name = 'ticker'"
+          + " AND error_message = 'paused'") >= 1);
+
+      // a restart keeps the pause, on db-scheduler and in cron.job
+      bInst.close();
+      a.close();
+      Autopilot restarted = b.apply("a").build().start();
+      a = restarted;
+      Thread.sleep(2500);
+      assertEquals(before, count(db, "SELECT count(*) FROM public.ticks"), "still paused after a restart");
+      assertTrue(a.monitor().task("ticker").orElseThrow().paused());
+      if (cron) {
+        assertEquals(false, cronActive(db, "sql-minutely"), "reconcile at start keeps the paused job inactive");
+      }
+
+      a.control().resume("ticker", "bob");
+      a.control().resume("sql-minutely", "bob");
+      Await.until(Duration.ofSeconds(20), "ticks after resume", () -> count(db, "SELECT count(*) FROM public.ticks") >= before + 2);
+      assertFalse(a.monitor().task("ticker").orElseThrow().paused());
+      assertTrue(a.control().pauses().isEmpty());
+      if (cron) {
+        assertEquals(true, cronActive(db, "sql-minutely"), "resume makes the job active again");
+      }
+      assertThrows(dev.autopilot.UnknownTaskException.class, () -> restarted.control().pause("no-such-task", "x", null));
+    } finally {
+      bInst.close();
+      a.close();
+    }
+  }
+
+  private static Boolean cronActive(TestDatabase db, String task) throws Exception {
+    try (Connection c = db.cluster().orElseThrow().connect("postgres")) {
+      List<Boolean> v = Jdbc.query(c, "SELECT active FROM cron.job WHERE database = ? AND jobname LIKE ?", ps -> {
+        ps.setString(1, db.name());
+        ps.setString(2, "autopilot:%:" + task);
+      }, rs -> rs.getBoolean(1));
+      return v.isEmpty() ? null : v.get(0);
+    }
+  }
+
+  @Test
+  void enabledFalseStaysStrongerThanResume(TestDatabase db) throws Exception {
+    exec(db, "CREATE TABLE public.off_ticks(execution_id text, instance text)");
+    try (Autopilot a = builder(db.newDataSource(6), "disabled", "a").task(recorder("off", "off_ticks"))
+        .enabled("off", false).build().start()) {
+      a.control().pause("off", "alice", null);
+      a.control().resume("off", "alice");
+      Thread.sleep(2500);
+      assertEquals(0, count(db, "SELECT count(*) FROM public.off_ticks"), "disabled by configuration: resume does not run it");
+      TaskStatus st = a.monitor().task("off").orElseThrow();
+      assertFalse(st.enabled());
+      assertFalse(st.paused());
+    }
+  }
+
+  @Test
+  void cancellingAQueuedRunMeansItNeverStarts(TestDatabase db) throws Exception {
+    exec(db, "CREATE TABLE public.q_runs(execution_id text, instance text)");
+    Task t = Task.java("queued", ctx -> {
+      try (Connection c = ctx.dataSource().getConnection(); Statement s = c.createStatement()) {
+        s.execute("INSERT INTO public.q_runs VALUES ('" + ctx.executionId() + "', 'x')");
+      }
+    }).build();
+    DataSource ds = db.newDataSource(6);
+    try (Autopilot first = builder(ds, "queue", "migrate").task(t).build().start()) {
+      // migrates the schema
+    }
+    String id;
+    try (Autopilot client = builder(ds, "queue", "cli").task(t).build().attach()) {
+      id = client.trigger("queued");
+      String kept = client.trigger("queued");
+      assertTrue(client.control().cancel(id, "alice"), "a queued run is cancelled");
+      assertFalse(client.control().cancel(id, "alice"), "nothing left to cancel");
+      assertFalse(client.control().cancel("manual-none", "alice"));
+      try (Autopilot host = builder(ds, "queue", "host").task(t).build().start()) {
+        Await.until(Duration.ofSeconds(20), "the other run", () -> count(db, "SELECT count(*) FROM public.q_runs") == 1);
+        Thread.sleep(500);
+        assertEquals(0, count(db, "SELECT count(*) FROM public.q_runs WHERE execution_id = '" + id + "'"), "never started");
+        assertEquals(1, count(db, "SELECT count(*) FROM public.q_runs WHERE execution_id = '" + kept + "'"));
+        host.flushHistory(Duration.ofSeconds(5));
+        JobRecord r = host.monitor().jobs(JobQuery.all().task("queued").states(JobState.CANCELLED)).get(0);
+        assertEquals(id, r.executionId());
+        assertTrue(r.errorMessage().contains("alice"), r.errorMessage());
+      }
+    }
+  }
+
+  @Test
+  void cancellingARunningJavaTaskEndsItCancelledAndALongSqlStatementIsCancelledInTheDatabase(TestDatabase db)
+      throws Exception {
+    AtomicInteger loops = new AtomicInteger();
+    Task jt = Task.java("long-java", ctx -> {
+      while (!ctx.isCancelled()) {
+        loops.incrementAndGet();
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          // cancellation interrupts too; the loop condition decides
+        }
+      }
+    }).retry(RetryPolicy.none()).build();
+    Task sql = Task.sql("long-sql", "SELECT pg_sleep(120)").retry(RetryPolicy.none()).build();
+    DataSource ds = db.newDataSource(8);
+    try (Autopilot host = builder(ds, "cancels", "host").task(jt).task(sql).property("autopilot.pg-cron", "off")
+        .build().start();
+        Autopilot other = builder(db.newDataSource(4), "cancels", "other").task(jt).task(sql).build().attach()) {
+      String j = host.trigger("long-java");
+      String s = host.trigger("long-sql");
+      Await.until(Duration.ofSeconds(20), "both running", () -> loops.get() > 3
+          && count(db, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' AND state = 'active'") == 1);
+      Await.until(Duration.ofSeconds(10), "running age visible in the monitor", () -> host.monitor()
+          .jobs(JobQuery.all().states(JobState.RUNNING)).stream()
+          .anyMatch(r -> r.executionId().equals(j) && r.age(java.time.Instant.now()).orElseThrow().toMillis() >= 500));
+      assertTrue(other.control().cancel(j, "alice"), "cancel from an attached client");
+      assertTrue(other.control().cancel(s, "bob"));
+      long t0 = System.nanoTime();
+      Await.until(Duration.ofSeconds(20), "both recorded cancelled", () -> {
+        host.flushHistory(Duration.ofSeconds(1));
+        return count(db, "SELECT count(*) FROM cancels.job_history WHERE outcome = 'cancelled'") == 2;
+      });
+      assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(20).toNanos());
+      assertEquals(0, count(db, "SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(120)' AND state = 'active'"),
+          "the statement was cancelled in the database");
+      JobRecord rj = host.monitor().jobs(JobQuery.all().task("long-java")).get(0);
+      assertEquals(JobState.CANCELLED, rj.state());
+      assertEquals("cancelled by alice", rj.errorMessage());
+      JobRecord rs = host.monitor().jobs(JobQuery.all().task("long-sql")).get(0);
+      assertEquals(JobState.CANCELLED, rs.state());
+      assertEquals("cancelled by bob", rs.errorMessage());
+      assertEquals(0, count(db, "SELECT count(*) FROM cancels.scheduled_tasks"), "nothing retried");
+    }
+  }
+
+  @Test
+  void aRunPastItsTimeoutIsRecordedFailedAndTheNextSlotStillRuns(TestDatabase db) throws Exception {
+    AtomicInteger runs = new AtomicInteger();
+    Task slow = Task.java("sleepy", ctx -> {
+      if (runs.incrementAndGet() == 1) {
+        Thread.sleep(30_000); // interrupted at the timeout
+      }
+    }).cron("@every 2s").timeout(Duration.ofMillis(700)).retry(RetryPolicy.none()).build();
+    Task sql = Task.sql("slow-sql", "SELECT pg_sleep(30)").timeout(Duration.ofMillis(500)).retry(RetryPolicy.none()).build();
+    try (Autopilot a = builder(db.newDataSource(6), "timeouts", "a").task(slow).task(sql)
+        .property("autopilot.pg-cron", "off").build().start()) {
+      a.trigger("slow-sql");
+      Await.until(Duration.ofSeconds(30), "a timed-out run and a later success", () -> {
+        a.flushHistory(Duration.ofSeconds(1));
+        return count(db, "SELECT count(*) FROM timeouts.job_history WHERE task_name = 'sleepy' AND outcome = 'succeeded'") >= 1
+            && count(db, "SELECT count(*) FROM timeouts.job_history WHERE task_name = 'slow-sql'") == 1;
+      });
+      JobRecord failed = a.monitor().jobs(JobQuery.all().task("sleepy").states(JobState.FAILED)).get(0);
+      assertEquals("timed out after 700 ms", failed.errorMessage());
+      assertTrue(failed.duration().orElseThrow().toMillis() < 10_000, "stopped at its timeout, not after 30 s");
+      JobRecord s = a.monitor().jobs(JobQuery.all().task("slow-sql")).get(0);
+      assertEquals(JobState.FAILED, s.state());
+      assertEquals("timed out after 500 ms", s.errorMessage(), "statement_timeout ended it");
+    }
+  }
+
+  @Test
+  void retryOfAFailedExecutionRunsItAgainLinkedToTheFirstWithItsArguments(TestDatabase db) throws Exception {
+    Map<String, Map<String, String>> seen = new ConcurrentHashMap<>();
+    AtomicInteger calls = new AtomicInteger();
+    Task flaky = Task.java("flaky", ctx -> {
+      seen.put(ctx.executionId(), ctx.args());
+      if (calls.incrementAndGet() == 1) {
+        throw new IllegalStateException("first call fails");
+      }
+    }).retry(RetryPolicy.none()).build();
+    try (Autopilot a = builder(db.newDataSource(6), "retries", "a").task(flaky).build().start()) {
+      String first = a.trigger("flaky", Map.of("type", "hourly", "n", 3, "dry", true));
+      Await.until(Duration.ofSeconds(20), "the first run failed", () -> {
+        a.flushHistory(Duration.ofSeconds(1));
+        return count(db, "SELECT count(*) FROM retries.job_history WHERE outcome = 'failed'") == 1;
+      });
+      assertEquals(Map.of("type", "hourly", "n", "3", "dry", "true"), seen.get(first), "arguments visible in the context");
+      JobRecord f = a.monitor().jobs(JobQuery.all().task("flaky")).get(0);
+      assertEquals(Map.of("type", "hourly", "n", "3", "dry", "true"), f.args(), "arguments visible in history");
+      assertEquals("{\"n\": \"3\", \"dry\": \"true\", \"type\": \"hourly\"}".length(),
+          new Jdbc(db.dataSource()).queryOne("SELECT args::text FROM retries.job_history", Jdbc.NONE, rs -> rs.getString(1))
+              .orElseThrow().length());
+
+      String again = a.control().retry(first, "alice");
+      Await.until(Duration.ofSeconds(20), "the re-run succeeded", () -> {
+        a.flushHistory(Duration.ofSeconds(1));
+        return count(db, "SELECT count(*) FROM retries.job_history WHERE outcome = 'succeeded'") == 1;
+      });
+      JobRecord ok = a.monitor().jobs(JobQuery.all().task("flaky").states(JobState.SUCCEEDED)).get(0);
+      assertEquals(again, ok.executionId());
+      assertEquals(first, ok.retryOf(), "linked to the first");
+      assertEquals(f.args(), ok.args(), "same arguments");
+      AutopilotException e = assertThrows(AutopilotException.class, () -> a.control().retry(again, "alice"));
+      assertTrue(e.getMessage().contains("succeeded"), e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> a.trigger("flaky", Map.of("bad", List.of(1))));
+    }
+  }
+
+  @Test
+  void threeInstancesRunAtMostOneRunOfAMaxConcurrencyOneTaskAtATime(TestDatabase db) throws Exception {
+    exec(db, "CREATE TABLE public.spans(execution_id text, started timestamptz, ended timestamptz)");
+    Task one = Task.java("one-at-a-time", ctx -> {
+      java.sql.Timestamp start;
+      try (Connection c = ctx.dataSource().getConnection(); Statement s = c.createStatement();
+          java.sql.ResultSet rs = s.executeQuery("SELECT clock_timestamp()")) {
+        rs.next();
+        start = rs.getTimestamp(1);
+      }
+      Thread.sleep(30);
+      try (Connection c = ctx.dataSource().getConnection();
+          PreparedStatement ps = c.prepareStatement("INSERT INTO public.spans VALUES (?, ?, clock_timestamp())")) {
+        ps.setString(1, ctx.executionId());
+        ps.setTimestamp(2, start);
+        ps.executeUpdate();
+      }
+    }).maxConcurrency(1).retry(RetryPolicy.none()).build();
+    List<Autopilot> aps = new ArrayList<>();
+    try {
+      for (int i = 0; i < 3; i++) {
+        aps.add(builder(db.newDataSource(8), "slots", "n" + i).task(one).build().start());
+      }
+      for (int i = 0; i < 60; i++) {
+        aps.get(i % 3).trigger("one-at-a-time");
+      }
+      Await.until(Duration.ofSeconds(120), "60 runs", () -> count(db, "SELECT count(*) FROM public.spans") == 60);
+      assertEquals(60, count(db, "SELECT count(DISTINCT execution_id) FROM public.spans"), "all 60 ran, once each");
+      assertEquals(0, count(db, "SELECT count(*) FROM public.spans a JOIN public.spans b ON a.execution_id < b.execution_id"
+          + " AND a.started < b.ended AND b.started < a.ended"), "no two runs overlap");
+      aps.forEach(ap -> ap.flushHistory(Duration.ofSeconds(5)));
+      assertEquals(60, count(db, "SELECT count(*) FROM slots.job_history WHERE outcome = 'succeeded'"),
+          "runs put back for want of a slot leave no history row");
+    } finally {
+      aps.forEach(Autopilot::close);
+    }
+  }
+
+  @Test
+  void aBulkEnqueueOfTenThousandRunsRunsEachExactlyOnce(TestDatabase db) throws Exception {
+    exec(db, "CREATE UNLOGGED TABLE public.bulk(execution_id text, n text)");
+    Task t = Task.java("fan-out", ctx -> {
+      try (Connection c = ctx.dataSource().getConnection();
+          PreparedStatement ps = c.prepareStatement("INSERT INTO public.bulk VALUES (?, ?)")) {
+        ps.setString(1, ctx.executionId());
+        ps.setString(2, ctx.args().get("n"));
+        ps.executeUpdate();
+      }
+    }).build();
+    List<Map<String, ?>> args = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      args.add(Map.of("n", i));
+    }
+    try (Autopilot a = builder(db.newDataSource(10), "bulk", "a").task(t).threads(6).build().start()) {
+      List<String> ids = a.triggerAll("fan-out", args);
+      assertEquals(10_000, ids.size());
+      assertEquals(10_000, ids.stream().distinct().count());
+      Await.until(Duration.ofMinutes(5), "10,000 runs", () -> count(db, "SELECT count(*) FROM public.bulk") >= 10_000);
+      Thread.sleep(1000);
+      assertEquals(10_000, count(db, "SELECT count(*) FROM public.bulk"));
+      assertEquals(10_000, count(db, "SELECT count(DISTINCT execution_id) FROM public.bulk"), "each exactly once");
+      assertEquals(10_000, count(db, "SELECT count(DISTINCT n) FROM public.bulk"), "each with its own argument");
+    }
+  }
+}
