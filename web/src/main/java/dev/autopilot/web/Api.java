@@ -273,6 +273,9 @@ final class Api implements HttpHandler {
     } catch (UnknownTaskException e) {
       audit.record(who, action, target, "refused", e.getMessage(), remote);
       throw new HttpError(404, e.getMessage());
+    } catch (dev.autopilot.AutopilotException | IllegalArgumentException e) {
+      audit.record(who, action, target, "refused", Http.redact(e.getMessage()), remote);
+      throw new HttpError(409, action + " refused: " + Http.redact(e.getMessage()));
     } catch (RuntimeException e) {
       audit.record(who, action, target, "failed", Http.redact(e.getMessage()), remote);
       throw new HttpError(500, action + " failed: " + Http.redact(e.getMessage()));

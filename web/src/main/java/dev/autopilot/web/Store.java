@@ -15,7 +15,7 @@ import java.util.Optional;
 final class Store {
   static final int COUNT_CAP = 10_000;
   private static final String HISTORY_COLUMNS = "id, task_name, execution_id, engine, outcome, attempt, instance,"
-      + " scheduled_at, started_at, finished_at, duration_ms, error_class, left(error_message, 2000)";
+      + " scheduled_at, started_at, finished_at, duration_ms, error_class, left(error_message, 2000), retry_of, args::text";
 
   private final Sql sql;
   private final String s;
@@ -27,7 +27,8 @@ final class Store {
 
   /** One row of the jobs list or a job's page. */
   record Job(long id, String task, String executionId, String engine, String state, int attempt, String instance,
-      Instant scheduledAt, Instant startedAt, Instant finishedAt, Long durationMs, String errorClass, String error) {}
+      Instant scheduledAt, Instant startedAt, Instant finishedAt, Long durationMs, String errorClass, String error,
+      String retryOf, String args) {}
 
   /** A page of finished jobs, with the cursor of the next one and a capped count of all matches. */
   record Page(List<Job> live, List<Job> items, String next, long total, boolean totalCapped) {}
@@ -96,7 +97,7 @@ final class Store {
         + s + "scheduled_tasks" + w + " ORDER BY picked DESC, execution_time LIMIT 200", args,
         rs -> new Job(0, rs.getString(1), rs.getString(2), "db-scheduler", rs.getBoolean(3) ? "running" : "scheduled",
             rs.getInt(6) + 1, rs.getString(4), Sql.instant(rs, 5), rs.getBoolean(3) ? Sql.instant(rs, 5) : null, null,
-            null, null, null));
+            null, null, null, null, null));
   }
 
   Optional<Job> job(long id) {
@@ -241,6 +242,18 @@ final class Store {
   static Job job(ResultSet rs) throws SQLException {
     return new Job(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6),
         rs.getString(7), Sql.instant(rs, 8), Sql.instant(rs, 9), Sql.instant(rs, 10), Sql.longOrNull(rs, 11),
-        rs.getString(12), rs.getString(13));
+        rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15));
+  }
+
+  /** @return the history id of the newest row of an execution */
+  Optional<Long> newestRun(String task, String executionId) {
+    return sql.query("SELECT id FROM " + s + "job_history WHERE task_name = ? AND execution_id = ?"
+        + " ORDER BY finished_at DESC, id DESC LIMIT 1", List.of(task, executionId), rs -> rs.getLong(1)).stream().findFirst();
+  }
+
+  /** @return the history id of the first row of the run that re-ran this execution */
+  Optional<Long> retriedBy(String task, String executionId) {
+    return sql.query("SELECT id FROM " + s + "job_history WHERE task_name = ? AND retry_of = ?"
+        + " ORDER BY finished_at, id LIMIT 1", List.of(task, executionId), rs -> rs.getLong(1)).stream().findFirst();
   }
 }

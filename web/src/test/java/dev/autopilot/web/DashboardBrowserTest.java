@@ -104,6 +104,42 @@ class DashboardBrowserTest {
     assertTrue(row.getText().contains(Fixture.JAVA_TASK), row.getText());
   }
 
+  @Test
+  void pausingAPgCronTaskInThePageSetsItsCronJobInactive() throws Exception {
+    open("tasks");
+    taskRow(Fixture.SQL_TASK).findElement(By.cssSelector("button[data-action='pause']")).click();
+    await(20).until(d -> d.findElement(By.id("flash")).getText().startsWith("Pause: done"));
+    assertEquals(List.of(false), cronJobActive(), "cron.job.active of " + Fixture.SQL_TASK);
+    await(20).until(d -> taskRow(Fixture.SQL_TASK).findElement(By.cssSelector(".status-cell")).getText().equals("paused"));
+    open("cron");
+    await(20).until(d -> {
+      List<WebElement> r = d.findElements(By.cssSelector("#cron-jobs tr[data-task='" + Fixture.SQL_TASK + "'][data-active='false']"));
+      return !r.isEmpty();
+    });
+    Browser.screenshot(browser, "cron-paused");
+    open("tasks");
+    taskRow(Fixture.SQL_TASK).findElement(By.cssSelector("button[data-action='resume']")).click();
+    await(20).until(d -> d.findElement(By.id("flash")).getText().startsWith("Resume: done"));
+    assertEquals(List.of(true), cronJobActive());
+  }
+
+  /** cron.job.active of the SQL task's job, read in pg_cron's database. */
+  private static List<Boolean> cronJobActive() throws Exception {
+    List<Boolean> out = new java.util.ArrayList<>();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(db.jdbcUrlOf("postgres"));
+         java.sql.PreparedStatement ps = c.prepareStatement(
+             "SELECT active FROM cron.job WHERE database = ? AND jobname LIKE ?")) {
+      ps.setString(1, db.name());
+      ps.setString(2, "autopilot:%:" + Fixture.SQL_TASK);
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getBoolean(1));
+        }
+      }
+    }
+    return out;
+  }
+
   private static long succeeded() {
     return autopilot.monitor().jobs(JobQuery.all().task(Fixture.JAVA_TASK).states(JobState.SUCCEEDED)).size();
   }

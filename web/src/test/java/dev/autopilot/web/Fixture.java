@@ -23,6 +23,7 @@ final class Fixture {
   static final String SQL_TASK = "sql-tick";
   static final String JAVA_TASK = "java-report";
   static final String FAILING_TASK = "java-fails";
+  static final String SLOW_TASK = "java-slow";
 
   private Fixture() {}
 
@@ -35,6 +36,12 @@ final class Fixture {
         .task(Task.java(FAILING_TASK, ctx -> {
           throw new IllegalStateException(XSS);
         }).trigger(Trigger.manual()).retry(RetryPolicy.none()).description("fails with markup in its message").build())
+        .task(Task.java(SLOW_TASK, ctx -> {
+          long end = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+          while (!ctx.isCancelled() && System.nanoTime() < end) {
+            Thread.sleep(50);
+          }
+        }).trigger(Trigger.manual()).retry(RetryPolicy.none()).description("runs until cancelled").build())
         .build().start();
     if (ap.monitor().task(SQL_TASK).orElseThrow().engine() != Engine.PG_CRON) {
       throw new AssertionError("pg_cron should run " + SQL_TASK + ": " + ap.monitor().health().pgCronReason());
@@ -71,6 +78,14 @@ final class Fixture {
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       s.execute(sql);
     }
+  }
+
+  static <T> T value(Duration timeout, String what, java.util.function.Supplier<T> s) {
+    Object[] v = new Object[1];
+    await(timeout, what, () -> (v[0] = s.get()) != null);
+    @SuppressWarnings("unchecked")
+    T t = (T) v[0];
+    return t;
   }
 
   static void await(Duration timeout, String what, BooleanSupplier ok) {

@@ -75,7 +75,7 @@ class WebApiTest {
     assertTrue(java.get("nextRun").asText().startsWith("20"), java.toString());
     JsonNode overview = new Client(web.url()).get("api/overview").json();
     assertEquals(1, overview.get("tasksByEngine").get("pg_cron").asInt());
-    assertEquals(2, overview.get("tasksByEngine").get("db-scheduler").asInt());
+    assertEquals(3, overview.get("tasksByEngine").get("db-scheduler").asInt());
     assertEquals(60, overview.get("counts").get("pg_cron").get("succeeded").asInt() + overview.get("counts").get("pg_cron")
         .get("failed").asInt());
   }
@@ -292,10 +292,79 @@ class WebApiTest {
     host.start();
     try {
       Client c = new Client(URI.create("http://127.0.0.1:" + host.getAddress().getPort() + "/ops/scheduler/"));
-      assertEquals(3, c.get("api/tasks").json().size());
+      assertEquals(4, c.get("api/tasks").json().size());
     } finally {
       host.stop(0);
     }
+  }
+
+  @Test
+  void pauseAndResumeTakeEffectOnBothEngines() throws Exception {
+    Client c = new Client(web.url()).session();
+    Client.Response paused = c.post("api/tasks/" + Fixture.SQL_TASK + "/pause", "{\"reason\":\"maintenance window\"}",
+        "Origin", "http://" + web.url().getAuthority());
+    assertEquals(200, paused.status(), paused.body());
+    assertFalse(cronJob(Fixture.SQL_TASK).active(), "cron.job.active is false");
+    assertTrue(find(c.get("api/tasks").json(), Fixture.SQL_TASK).get("paused").asBoolean());
+    assertEquals(200, c.action("api/tasks/" + Fixture.JAVA_TASK + "/pause").status());
+    assertTrue(autopilot.monitor().task(Fixture.JAVA_TASK).orElseThrow().paused());
+    dev.autopilot.Pause pause = autopilot.control().pauses().stream().filter(p -> p.task().equals(Fixture.SQL_TASK))
+        .findFirst().orElseThrow();
+    assertEquals("local", pause.by());
+    assertEquals("maintenance window", pause.reason());
+    assertEquals(200, c.action("api/tasks/" + Fixture.SQL_TASK + "/resume").status());
+    assertEquals(200, c.action("api/tasks/" + Fixture.JAVA_TASK + "/resume").status());
+    assertTrue(cronJob(Fixture.SQL_TASK).active(), "cron.job.active is true again");
+    assertFalse(autopilot.monitor().task(Fixture.JAVA_TASK).orElseThrow().paused());
+    assertTrue(audit("pause").contains("local|admin|pause|" + Fixture.SQL_TASK + "|done|maintenance window"),
+        audit("pause").toString());
+  }
+
+  @Test
+  void retryReRunsAFailedJobAndBothPagesLinkToEachOther() throws Exception {
+    String failed = autopilot.trigger(Fixture.FAILING_TASK);
+    long failedId = Fixture.value(Duration.ofSeconds(30), "the failed run", () -> historyId(Fixture.FAILING_TASK, failed));
+    Client c = new Client(web.url()).session();
+    Client.Response r = c.action("api/jobs/" + failedId + "/retry");
+    assertEquals(200, r.status(), r.body());
+    String rerun = r.json().get("executionId").asText();
+    long rerunId = Fixture.value(Duration.ofSeconds(30), "the re-run", () -> historyId(Fixture.FAILING_TASK, rerun));
+    assertEquals(failedId, c.get("api/jobs/" + rerunId).json().get("retryOf").asLong());
+    assertEquals(rerunId, c.get("api/jobs/" + failedId).json().get("retriedBy").asLong());
+    long succeeded = c.get("api/jobs?state=succeeded&limit=1").json().get("items").get(0).get("id").asLong();
+    Client.Response refused = c.action("api/jobs/" + succeeded + "/retry");
+    assertEquals(409, refused.status(), refused.body());
+  }
+
+  @Test
+  void cancelStopsARunningJob() {
+    String id = autopilot.trigger(Fixture.SLOW_TASK);
+    Client c = new Client(web.url()).session();
+    Fixture.await(Duration.ofSeconds(30), "the slow run to be running", () -> {
+      for (JsonNode j : c.get("api/jobs?state=running&task=" + Fixture.SLOW_TASK).json().get("live")) {
+        if (j.get("executionId").asText().equals(id)) {
+          return true;
+        }
+      }
+      return false;
+    });
+    Client.Response r = c.action("api/jobs/" + Fixture.SLOW_TASK + ":" + id + "/cancel");
+    assertEquals(200, r.status(), r.body());
+    Fixture.await(Duration.ofSeconds(30), "the run recorded cancelled", () -> {
+      autopilot.flushHistory(Duration.ofSeconds(1));
+      return c.get("api/jobs?state=cancelled&task=" + Fixture.SLOW_TASK).json().get("items").size() == 1;
+    });
+    assertEquals(404, c.action("api/jobs/" + Fixture.SLOW_TASK + ":no-such-run/cancel").status());
+  }
+
+  static dev.autopilot.PgCronStatus.Job cronJob(String task) {
+    return autopilot.monitor().pgCron(1).jobs().stream().filter(j -> task.equals(j.task())).findFirst().orElseThrow();
+  }
+
+  static Long historyId(String task, String executionId) {
+    autopilot.flushHistory(Duration.ofSeconds(1));
+    return autopilot.monitor().jobs(JobQuery.all().task(task)).stream()
+        .filter(j -> j.executionId().equals(executionId) && j.state().isFinished()).map(j -> j.id()).findFirst().orElse(null);
   }
 
   static JsonNode find(JsonNode tasks, String name) {
