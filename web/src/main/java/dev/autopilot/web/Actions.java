@@ -40,9 +40,11 @@ final class Actions {
   Map<String, Object> links(Store.Job j) {
     Map<String, Object> out = new LinkedHashMap<>();
     if (j.retryOf() != null) {
-      store.newestRun(j.task(), j.retryOf()).ifPresent(id -> out.put("retryOf", id));
+      store.newestRun(j.task(), j.retryOf(), j.finishedAt()).ifPresent(id -> out.put("retryOf", id));
     }
-    store.retriedBy(j.task(), j.executionId()).ifPresent(id -> out.put("retriedBy", id));
+    if (j.state().equals("failed") || j.state().equals("dead")) {
+      store.retriedBy(j.task(), j.executionId(), j.finishedAt()).ifPresent(id -> out.put("retriedBy", id));
+    }
     return out;
   }
 

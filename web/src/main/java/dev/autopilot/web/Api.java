@@ -31,6 +31,10 @@ final class Api implements HttpHandler {
   private final Actions actions;
   private final Assets assets = new Assets();
   private final Clock clock = Clock.systemUTC();
+  private final Map<String, Cached> charts = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** A chart and until when it is served again (the 7-day chart aggregates a week of history). */
+  private record Cached(Store.Chart chart, long until) {}
 
   Api(Autopilot autopilot, String basePath, Security security) {
     this.autopilot = autopilot;
@@ -108,7 +112,7 @@ final class Api implements HttpHandler {
     Object body = switch (parts[0]) {
       case "session" -> session(ex, who);
       case "overview" -> overview();
-      case "chart" -> store.chart(q.getOrDefault("range", "24h"), clock.instant());
+      case "chart" -> chart(q.getOrDefault("range", "24h"));
       case "tasks" -> tasks();
       case "jobs" -> parts.length == 1 ? store.jobs(JobsQuery.parse(q)) : job(parts[1]);
       case "cron" -> autopilot.monitor().pgCron(100);
@@ -119,6 +123,19 @@ final class Api implements HttpHandler {
       default -> throw new HttpError(404, "no such API: api/" + route);
     };
     Http.json(ex, 200, body);
+  }
+
+  private Store.Chart chart(String range) {
+    if (!range.equals("24h") && !range.equals("7d")) {
+      throw new HttpError(400, "range: expected 24h or 7d, was '" + range + "'");
+    }
+    long now = System.nanoTime();
+    Cached c = charts.get(range);
+    if (c == null || now - c.until() > 0) {
+      c = new Cached(store.chart(range, clock.instant()), now + (range.equals("7d") ? 60_000_000_000L : 15_000_000_000L));
+      charts.put(range, c);
+    }
+    return c.chart();
   }
 
   private Map<String, Object> session(HttpExchange ex, Security.Principal who) {

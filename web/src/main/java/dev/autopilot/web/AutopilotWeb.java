@@ -162,6 +162,11 @@ public final class AutopilotWeb {
       throw new IllegalStateException("web bind: " + bind + " is not a loopback address, so sign-in is required:"
           + " configure auth(WebAuth.none().withUser(...) or .withToken(...))");
     }
+    // the JDK server writes headers and body apart: with Nagle's algorithm on, each answer waits
+    // for the client's delayed ACK (about 40 ms); read once, when the first server is created
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(address, port), 64);

@@ -111,11 +111,16 @@ final class Store {
    * execution id for every run, so the attempt numbers mark where one run ends).
    */
   List<Job> attempts(Job j) {
-    List<Object> args = List.of(j.task(), j.executionId(), j.finishedAt(), j.id());
-    List<Job> before = sql.query("SELECT " + HISTORY_COLUMNS + " FROM " + s + "job_history WHERE task_name = ?"
-        + " AND execution_id = ? AND (finished_at, id) < (?, ?) ORDER BY finished_at DESC, id DESC LIMIT 50", args, Store::job);
-    List<Job> after = sql.query("SELECT " + HISTORY_COLUMNS + " FROM " + s + "job_history WHERE task_name = ?"
-        + " AND execution_id = ? AND (finished_at, id) > (?, ?) ORDER BY finished_at, id LIMIT 50", args, Store::job);
+    // a first attempt that did not retry is a run of its own; otherwise look a day around it (one
+    // range of the task's index, not every run a recurring task ever had under the same id)
+    List<Job> before = j.attempt() <= 1 ? List.of() : sql.query("SELECT " + HISTORY_COLUMNS + " FROM " + s
+        + "job_history WHERE task_name = ? AND execution_id = ? AND finished_at >= ? AND (finished_at, id) < (?, ?)"
+        + " ORDER BY finished_at DESC, id DESC LIMIT 50",
+        List.of(j.task(), j.executionId(), j.finishedAt().minus(Duration.ofDays(1)), j.finishedAt(), j.id()), Store::job);
+    List<Job> after = !j.state().equals("retrying") ? List.of() : sql.query("SELECT " + HISTORY_COLUMNS + " FROM " + s
+        + "job_history WHERE task_name = ? AND execution_id = ? AND finished_at <= ? AND (finished_at, id) > (?, ?)"
+        + " ORDER BY finished_at, id LIMIT 50",
+        List.of(j.task(), j.executionId(), j.finishedAt().plus(Duration.ofDays(1)), j.finishedAt(), j.id()), Store::job);
     List<Job> out = new ArrayList<>();
     int want = j.attempt() - 1;
     for (Job b : before) {
@@ -246,14 +251,17 @@ final class Store {
   }
 
   /** @return the history id of the newest row of an execution */
-  Optional<Long> newestRun(String task, String executionId) {
-    return sql.query("SELECT id FROM " + s + "job_history WHERE task_name = ? AND execution_id = ?"
-        + " ORDER BY finished_at DESC, id DESC LIMIT 1", List.of(task, executionId), rs -> rs.getLong(1)).stream().findFirst();
+  Optional<Long> newestRun(String task, String executionId, Instant before) {
+    return sql.query("SELECT id FROM " + s + "job_history WHERE task_name = ? AND execution_id = ? AND finished_at <= ?"
+        + " AND finished_at >= ? ORDER BY finished_at DESC, id DESC LIMIT 1",
+        List.of(task, executionId, before, before.minus(Duration.ofDays(30))), rs -> rs.getLong(1)).stream().findFirst();
   }
 
   /** @return the history id of the first row of the run that re-ran this execution */
-  Optional<Long> retriedBy(String task, String executionId) {
-    return sql.query("SELECT id FROM " + s + "job_history WHERE task_name = ? AND retry_of = ?"
-        + " ORDER BY finished_at, id LIMIT 1", List.of(task, executionId), rs -> rs.getLong(1)).stream().findFirst();
+  Optional<Long> retriedBy(String task, String executionId, Instant after) {
+    // retries follow the failure within days; bounding the range keeps this one index range
+    return sql.query("SELECT id FROM " + s + "job_history WHERE task_name = ? AND retry_of = ? AND finished_at >= ?"
+        + " AND finished_at < ? ORDER BY finished_at, id LIMIT 1",
+        List.of(task, executionId, after, after.plus(Duration.ofDays(7))), rs -> rs.getLong(1)).stream().findFirst();
   }
 }
