@@ -36,7 +36,7 @@ class DashboardBrowserTest {
   static void start(TestDatabase database) throws Exception {
     db = database;
     autopilot = Fixture.start(db, SCHEMA);
-    Fixture.history(db, SCHEMA, 300);
+    Fixture.history(db, SCHEMA, 300, 280); // spread over the last day, for the chart
     Fixture.exec(db, "INSERT INTO " + SCHEMA + ".backups (kind, status, file_path, size_bytes, sha256, started_at,"
         + " finished_at, duration_ms, archived, error) VALUES"
         + " ('daily', 'verified', '/var/backups/app-daily-1.dump', 48234496, repeat('ab', 32), now() - interval '26 hours',"

@@ -51,6 +51,11 @@ final class Fixture {
 
   /** Adds finished attempts to job history, oldest first, one a second ending now. */
   static void history(TestDatabase db, String schema, int rows) throws SQLException {
+    history(db, schema, rows, 1);
+  }
+
+  /** Adds finished attempts to job history, oldest first, one every {@code spacing} seconds ending now. */
+  static void history(TestDatabase db, String schema, int rows, int spacing) throws SQLException {
     try (Connection c = db.connect(); PreparedStatement ps = c.prepareStatement("INSERT INTO \"" + schema
         + "\".job_history (task_name, execution_id, engine, outcome, attempt, instance, scheduled_at, started_at,"
         + " finished_at, duration_ms, error_class, error_message) VALUES (?, ?, ?, ?, 1, 'seed', ?, ?, ?, 10, ?, ?)")) {
@@ -58,7 +63,7 @@ final class Fixture {
       for (int i = 0; i < rows; i++) {
         boolean failed = i % 10 == 0;
         boolean cron = i % 2 == 0;
-        Instant t = now.minusSeconds(rows - i);
+        Instant t = now.minusSeconds((long) (rows - i) * spacing);
         ps.setString(1, cron ? "seeded-sql" : "seeded-java");
         ps.setString(2, "seed-" + i);
         ps.setString(3, cron ? "pg_cron" : "db-scheduler");

@@ -70,6 +70,11 @@ class WebBenchmarkTest {
     Client c = new Client(web.url());
     JsonNode first = c.get("api/jobs?limit=50").json();
     assertEquals(50, first.get("items").size());
+    if (rows > Store.COUNT_CAP) {
+      assertTrue(first.get("totalCapped").asBoolean());
+      long estimate = first.get("totalEstimate").asLong();
+      assertTrue(estimate > rows / 2 && estimate < rows * 2, "planner estimate of " + rows + ": " + estimate);
+    }
     String deepCursor = null;
     String cursor = null;
     for (int p = 0; p < 20; p++) {

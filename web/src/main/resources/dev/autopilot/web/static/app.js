@@ -242,8 +242,8 @@
       width: width, height: 240, cursor: { drag: { x: false, y: false } }, legend: { show: true },
       scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
       axes: [{ stroke: '#667085', grid: { stroke: '#eef0f3' } }, { stroke: '#667085', grid: { stroke: '#eef0f3' }, size: 50 }],
-      series: [{}, { label: 'executions', stroke: '#2f6fed', fill: 'rgba(47,111,237,0.35)', paths: bars, points: { show: false } },
-        { label: 'failures', stroke: '#e5484d', fill: 'rgba(229,72,77,0.75)', paths: bars, points: { show: false } }]
+      series: [{}, { label: 'executions', stroke: '#2f6fed', width: 0, fill: 'rgba(47,111,237,0.45)', paths: bars, points: { show: false } },
+        { label: 'failures', stroke: '#e5484d', width: 0, fill: 'rgba(229,72,77,0.85)', paths: bars, points: { show: false } }]
     };
     clear(el);
     state.chart = new uPlot(opts, [c.t, c.executions, c.failures], el);
@@ -337,7 +337,7 @@
       });
       var page1 = state.jobsCursor.length === 0;
       var pager = h('div', { class: 'pager' },
-        h('span', { id: 'jobs-count', text: (page.totalCapped ? 'more than ' + num(page.total) : num(page.total)) + ' finished job' + (page.total === 1 ? '' : 's') + ' match · ' + ms + ' ms' }),
+        h('span', { id: 'jobs-count', text: (page.totalCapped ? 'about ' + num(page.totalEstimate) : num(page.total)) + ' finished job' + (page.total === 1 ? '' : 's') + ' match · ' + ms + ' ms' }),
         h('span', { class: 'actions' },
           h('button', { class: 'btn', text: 'Newer', disabled: page1, on: { click: function () { state.jobsCursor.pop(); loadJobs(p, state.jobsCursor[state.jobsCursor.length - 1]); } } }),
           h('button', { class: 'btn', text: 'Older', disabled: !page.next, on: { click: function () { state.jobsCursor.push(page.next); loadJobs(p, page.next); } } })));
@@ -364,6 +364,7 @@
         h('dt', { text: 'scheduled' }), h('dd', { text: stamp(j.scheduledAt) }),
         h('dt', { text: 'started' }), h('dd', { text: stamp(j.startedAt) }),
         h('dt', { text: 'finished' }), h('dd', { text: stamp(j.finishedAt) + ' (' + dur(j.durationMs) + ')' }),
+        j.args && j.args !== '{}' ? [h('dt', { text: 'arguments' }), h('dd', { class: 'mono small', text: j.args })] : null,
         d.retryOf ? [h('dt', { text: 'retry of' }), h('dd', null, h('a', { href: '#/job/' + d.retryOf, text: '#' + d.retryOf }))] : null,
         d.retriedBy ? [h('dt', { text: 'retried by' }), h('dd', null, h('a', { href: '#/job/' + d.retriedBy, text: '#' + d.retriedBy }))] : null);
       var acts = h('div', { class: 'actions' },
