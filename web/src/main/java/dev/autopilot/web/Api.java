@@ -199,11 +199,14 @@ final class Api implements HttpHandler {
   private List<Map<String, Object>> tasks() {
     List<TaskStatus> tasks = autopilot.monitor().tasks();
     Map<String, List<Store.Dot>> strips = store.recentRuns(tasks.stream().map(TaskStatus::name).toList(), 20);
+    Map<String, dev.autopilot.Pause> pauses = new java.util.HashMap<>();
+    autopilot.control().pauses().forEach(p -> pauses.put(p.task(), p));
     return tasks.stream().map(t -> {
       Map<String, Object> m = Json.MAPPER.convertValue(t, Json.MAP);
       m.put("recent", strips.getOrDefault(t.name(), List.of()));
       m.put("pack", Features.pack(t));
       m.put("paused", actions.paused(t));
+      m.put("pause", pauses.get(t.name()));
       return m;
     }).toList();
   }

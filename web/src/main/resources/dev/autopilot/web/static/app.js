@@ -254,6 +254,9 @@
     return api('tasks').then(function (list) {
       var rows = list.map(function (t) {
         var status = !t.enabled ? badge('disabled') : t.paused ? badge('paused') : badge('active');
+        if (t.paused && t.pause) {
+          status = h('span', { title: 'paused by ' + t.pause.by + ' ' + ago(t.pause.at) + (t.pause.reason ? ': ' + t.pause.reason : '') }, status);
+        }
         return h('tr', { dataset: { task: t.name, engine: t.engine } },
           h('td', null, h('a', { href: '#/jobs?task=' + encodeURIComponent(t.name), class: 'task-name', text: t.name }),
             h('div', { class: 'muted small', text: t.description || '' })),
