@@ -275,6 +275,8 @@ public final class Autopilot implements AutoCloseable {
    * {@code AUTOPILOT_...}; explicit setters win, then properties, then the environment):
    * {@code autopilot.threads}, {@code autopilot.polling-interval}, {@code autopilot.schema},
    * {@code autopilot.instance-name}, {@code autopilot.zone}, {@code autopilot.discovery},
+   * {@code autopilot.notify.enabled} (LISTEN/NOTIFY wake-up, default true), {@code
+   * autopilot.polling-strategy} ({@code fetch} or {@code lock-and-fetch}),
    * {@code autopilot.task.NAME.schedule} (cron, or {@code none}), {@code
    * autopilot.task.NAME.enabled}, {@code autopilot.pack.NAME.enabled}, and per-task keys read by
    * tasks through {@link dev.autopilot.spi.TaskConfig}.
@@ -548,6 +550,8 @@ public final class Autopilot implements AutoCloseable {
       ZoneId zone = settings.getZone(Settings.ZONE, ZoneOffset.UTC);
       String instance = settings.get(Settings.INSTANCE_NAME).orElseGet(Builder::defaultInstanceName);
       boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
+      Runtime.pollingStrategy(settings); // fails fast on a bad value
+      settings.getBoolean("autopilot.notify.enabled", true);
       String prefix = "[" + instance + "] ";
 
       Map<Class<?>, Object> svc = dev.autopilot.internal.learning.LearningServices.withDefaults(services);

@@ -93,8 +93,7 @@ public final class MonitorImpl implements Monitor {
       return RunArgs.NONE;
     }
     try {
-      Object o = com.github.kagkarlsson.scheduler.serializer.Serializer.DEFAULT_JAVA_SERIALIZER
-          .deserialize(Object.class, bytes);
+      Object o = RunArgsSerializer.INSTANCE.deserialize(Object.class, bytes);
       return o instanceof RunArgs ? (RunArgs) o : RunArgs.NONE;
     } catch (RuntimeException e) {
       return RunArgs.NONE;

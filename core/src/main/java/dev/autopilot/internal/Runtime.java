@@ -113,6 +113,7 @@ public final class Runtime implements AutoCloseable {
         .enablePriority()
         .enableImmediateExecution()
         .addSchedulerListener(listener)
+        .serializer(RunArgsSerializer.INSTANCE)
         .clock(() -> cfg.clock().instant())
         .heartbeatInterval(Duration.ofSeconds(30))
         .shutdownMaxWait(Duration.ofSeconds(30));
@@ -157,7 +158,7 @@ public final class Runtime implements AutoCloseable {
       x.inspect(this);
     }
     client = com.github.kagkarlsson.scheduler.SchedulerClient.Builder.create(cfg.dataSource())
-        .tableName(q + ".scheduled_tasks").enablePriority().build();
+        .tableName(q + ".scheduled_tasks").enablePriority().serializer(RunArgsSerializer.INSTANCE).build();
     attached = true;
   }
 
@@ -180,7 +181,7 @@ public final class Runtime implements AutoCloseable {
   /** {@value #POLLING_STRATEGY}: {@code fetch} (default) or {@code lock-and-fetch}. */
   public static final String POLLING_STRATEGY = "autopilot.polling-strategy";
 
-  static String pollingStrategy(Settings s) {
+  public static String pollingStrategy(Settings s) {
     String v = s.get(POLLING_STRATEGY).orElse("fetch").toLowerCase(java.util.Locale.ROOT);
     if (!v.equals("fetch") && !v.equals("lock-and-fetch")) {
       throw new dev.autopilot.ConfigurationException(s.source(POLLING_STRATEGY), v, "expected fetch or lock-and-fetch");
@@ -286,7 +287,7 @@ public final class Runtime implements AutoCloseable {
     return java.util.Optional.empty();
   }
 
-  static String human(Duration d) {
+  public static String human(Duration d) {
     long ms = d.toMillis();
     if (ms % 1000 != 0) {
       return ms + " ms";

@@ -322,7 +322,8 @@ class ControlTest {
     List<Autopilot> aps = new ArrayList<>();
     try {
       for (int i = 0; i < 3; i++) {
-        aps.add(builder(db.newDataSource(8), "slots", "n" + i).task(one).build().start());
+        aps.add(builder(db.newDataSource(8), "slots", "n" + i).task(one)
+            .property("autopilot.polling-strategy", i == 2 ? "lock-and-fetch" : "fetch").build().start());
       }
       for (int i = 0; i < 60; i++) {
         aps.get(i % 3).trigger("one-at-a-time");
@@ -337,6 +338,29 @@ class ControlTest {
     } finally {
       aps.forEach(Autopilot::close);
     }
+  }
+
+  @Test
+  void aTriggerFromAnotherInstanceStartsWithoutWaitingForTheNextPoll(TestDatabase db) throws Exception {
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    Task t = Task.java("wake-me", ctx -> started.put(ctx.executionId(), System.nanoTime())).build();
+    try (Autopilot host = builder(db.newDataSource(6), "wake", "host").task(t).pollingInterval(Duration.ofMinutes(10))
+        .build().start();
+        Autopilot client = builder(db.newDataSource(2), "wake", "client").task(t).build().attach()) {
+      Thread.sleep(500); // past the poll at start: from here only a notification can wake the host
+      for (int i = 0; i < 5; i++) {
+        String id = client.trigger("wake-me");
+        Await.until(Duration.ofSeconds(30), "the run, long before the next poll in 10 min", () -> started.containsKey(id));
+      }
+    }
+  }
+
+  @Test
+  void badPollingStrategyFailsTheBuildNamingTheSetting(TestDatabase db) {
+    dev.autopilot.ConfigurationException e = assertThrows(dev.autopilot.ConfigurationException.class,
+        () -> builder(db.dataSource(), "bad", "x").property("autopilot.polling-strategy", "sometimes").build());
+    assertTrue(e.getMessage().contains("autopilot.polling-strategy"), e.getMessage());
+    assertTrue(e.getMessage().contains("sometimes"), e.getMessage());
   }
 
   @Test

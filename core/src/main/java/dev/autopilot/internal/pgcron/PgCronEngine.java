@@ -47,6 +47,7 @@ public final class PgCronEngine implements Extension {
   private RunImporter importer;
   private CronConnector cron;
   private String prefix;
+  private boolean backgroundWorkers;
   private ScheduledExecutorService timer;
   private volatile Instant lastPrune = Instant.EPOCH;
 
@@ -98,6 +99,9 @@ public final class PgCronEngine implements Extension {
       this.prefix = prefix;
       Reconciler.Result r;
       try (Connection c = cron.connect()) {
+        backgroundWorkers = "on".equalsIgnoreCase(dev.autopilot.internal.Jdbc.query(c,
+            "SELECT current_setting('cron.use_background_workers', true)", dev.autopilot.internal.Jdbc.NONE,
+            rs -> rs.getString(1)).get(0));
         r = Reconciler.reconcile(c, prefix, wanted(prefix), app.database(), runAs);
       }
       log.info("{}pg_cron jobs reconciled: {} created, {} updated, {} removed, {} unchanged", rt.logPrefix(),
@@ -152,10 +156,13 @@ public final class PgCronEngine implements Extension {
 
   /**
    * The jobs the catalog wants in pg_cron: enabled SQL tasks with a cron schedule; a paused task's
-   * job is inactive. A task's timeout becomes {@code SET statement_timeout = ...;} before its
-   * command (pg_cron opens a session per run, so it ends with the run); a {@code VACUUM} cannot run
-   * in such a multi-statement command and keeps no timeout on pg_cron, and neither can a procedure
-   * that COMMITs inside (it would fail: a multi-statement command is one transaction).
+   * job is inactive. In pg_cron's default libpq mode a task's timeout becomes {@code SET
+   * statement_timeout = ...;} before its command (pg_cron opens a session per run, so it ends with
+   * the run); a {@code VACUUM} cannot run in such a multi-statement command and a procedure that
+   * COMMITs would fail in it, so both are left to {@link #enforceTimeouts}. In background-worker
+   * mode PostgreSQL arms no statement timer for a job (and pg_cron reports a multi-statement job
+   * succeeded after its first statement), so the command stays as it is and {@link
+   * #enforceTimeouts} alone bounds the run.
    */
   private List<Reconciler.Job> wanted(String prefix) {
     List<Reconciler.Job> out = new ArrayList<>();
@@ -166,14 +173,16 @@ public final class PgCronEngine implements Extension {
       if (e.enabled() && e.cron() != null && rt.engineOf(e).engine() == Engine.PG_CRON) {
         String command = rt.jdbc().withConnection(c -> Runtime.expandSql(c, e.task().sql().orElseThrow(), rt.schema()));
         out.add(new Reconciler.Job(Reconciler.jobName(prefix, e.name()), e.cron().expression(),
-            withTimeout(command, e.task().timeout().orElse(null)), !paused.contains(e.name())));
+            backgroundWorkers ? command : withTimeout(command, e.task().timeout().orElse(null)),
+            !paused.contains(e.name())));
       }
     }
     return out;
   }
 
   static String withTimeout(String command, Duration timeout) {
-    if (timeout == null || command.trim().toUpperCase(Locale.ROOT).startsWith("VACUUM")) {
+    String head = command.trim().toUpperCase(Locale.ROOT);
+    if (timeout == null || head.startsWith("VACUUM") || head.startsWith("CALL")) {
       return command;
     }
     return "SET statement_timeout = " + timeout.toMillis() + "; " + command;
@@ -251,6 +260,41 @@ public final class PgCronEngine implements Extension {
       return t;
     });
     timer.scheduleWithFixedDelay(this::importRuns, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    if (rt.catalog().entries().stream().anyMatch(e -> e.task().timeout().isPresent() && e.cron() != null
+        && rt.engineOf(e).engine() == Engine.PG_CRON)) {
+      timer.scheduleWithFixedDelay(this::enforceTimeouts, 1, 1, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Cancels pg_cron runs past their task's timeout ({@code pg_cancel_backend} of the run's pid).
+   * The {@code SET statement_timeout} in the job's command covers pg_cron's default libpq mode;
+   * in background-worker mode ({@code cron.use_background_workers = on}) PostgreSQL arms no
+   * statement timer for the job, so this check does it, within about a second.
+   */
+  private void enforceTimeouts() {
+    try (Connection c = cron.connect()) {
+      c.setAutoCommit(true);
+      for (TaskCatalog.Entry e : rt.catalog().entries()) {
+        if (e.task().timeout().isEmpty() || e.cron() == null || rt.engineOf(e).engine() != Engine.PG_CRON) {
+          continue;
+        }
+        List<Integer> pids = dev.autopilot.internal.Jdbc.query(c, "SELECT d.job_pid FROM cron.job_run_details d"
+            + " JOIN cron.job j ON j.jobid = d.jobid WHERE j.jobname = ? AND d.status = 'running'"
+            + " AND d.start_time < now() - make_interval(secs => ?) AND pg_cancel_backend(d.job_pid)", ps -> {
+              ps.setString(1, Reconciler.jobName(prefix, e.name()));
+              ps.setDouble(2, e.task().timeout().get().toMillis() / 1000.0);
+            }, rs -> rs.getInt(1));
+        if (!pids.isEmpty()) {
+          log.warn("{}pg_cron run of task {} passed its timeout of {}: cancelled backend {}", rt.logPrefix(), e.name(),
+              e.task().timeout().get(), pids);
+        }
+      }
+    } catch (SQLException | RuntimeException ex) {
+      if (!rt.isClosing()) {
+        log.warn("{}checking pg_cron runs for timeouts failed: {}", rt.logPrefix(), ex.toString());
+      }
+    }
   }
 
   private void importRuns() {

@@ -124,7 +124,7 @@ final class RunImporter {
           ps.setLong(i++, Math.max(0, Duration.between(start, end).toMillis()));
           ps.setBoolean(i++, failed);
           ps.setBoolean(i++, failed);
-          ps.setString(i++, failed ? clip(r.message()) : null);
+          ps.setString(i++, failed ? clip(timedOut(r, start, end)) : null);
           ps.setLong(i++, r.runId());
           ps.setString(i++, r.task());
           ps.setString(i++, r.pid() == null ? "" : r.pid().toString());
@@ -174,6 +174,20 @@ final class RunImporter {
             ps.setDouble(3, retention.toSeconds());
           });
     }
+  }
+
+  /**
+   * A run cancelled for its task's timeout (statement_timeout, or the engine's check in
+   * background-worker mode) says so, like a db-scheduler run.
+   */
+  private String timedOut(Run r, Instant start, Instant end) {
+    java.time.Duration timeout = rt.catalog().find(r.task()).flatMap(e -> e.task().timeout()).orElse(null);
+    String m = r.message() == null ? "" : r.message();
+    // Autopilot cancels no pg_cron run for any other reason; start_time may be recorded late, so no duration check
+    if (timeout != null && m.contains("canceling statement")) {
+      return "timed out after " + Runtime.human(timeout) + " (" + m.trim() + ")";
+    }
+    return r.message();
   }
 
   /** Whether a failed pg_cron run of this task is retried on db-scheduler (its retry policy allows a second attempt). */

@@ -50,6 +50,15 @@ class FeatureExamplesTest {
   }
 
   @Test
+  void controlCancelsARunningTaskRetriesAFailedOneAndPauses(TestDatabase db) {
+    assertEquals(List.of(JobState.SUCCEEDED, JobState.CANCELLED, JobState.SUCCEEDED), ControlMain.run(own(db, "control"), out));
+    String text = buffer.toString(StandardCharsets.UTF_8);
+    assertTrue(text.contains("backing up, type hourly"), text);
+    assertTrue(text.contains("heartbeat paused in status: true"), text);
+    assertTrue(text.contains("heartbeat paused after resume: false"), text);
+  }
+
+  @Test
   void monitoringShowsTheFailingTaskInHealth(TestDatabase db) {
     Health h = MonitoringMain.run(own(db, "monitoring"), out);
     assertEquals(List.of("sync-partner-feed"), h.failingTasks());

@@ -1,0 +1,84 @@
+package dev.autopilot.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.autopilot.Autopilot;
+import dev.autopilot.Await;
+import dev.autopilot.Engine;
+import dev.autopilot.JobQuery;
+import dev.autopilot.JobRecord;
+import dev.autopilot.JobState;
+import dev.autopilot.internal.Jdbc;
+import dev.autopilot.spi.RetryPolicy;
+import dev.autopilot.spi.Task;
+import dev.autopilot.testing.PostgresExtension;
+import dev.autopilot.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * pg_cron fires the jobs (every minute): a failed run is retried on db-scheduler as attempt 2 of
+ * the same execution, and a task's timeout reaches the pg_cron run as statement_timeout.
+ */
+@Tag("slow")
+@ExtendWith(PostgresExtension.class)
+class PgCronControlTest {
+
+  @Test
+  void aFailedPgCronRunIsRetriedAsAttemptTwoAndATimeoutReachesThePgCronRun(TestDatabase db) throws Exception {
+    assumeTrue(db.pgCronAvailable(), "pg_cron not installed");
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE SEQUENCE public.flaky_seq");
+      s.execute("CREATE TABLE public.flaky_done(at timestamptz DEFAULT clock_timestamp())");
+    }
+    // the first call fails (a sequence is not rolled back), the second succeeds
+    Task flaky = Task.sql("cron-flaky", "INSERT INTO public.flaky_done SELECT clock_timestamp()"
+        + " WHERE 1 / (nextval('public.flaky_seq')::int - 1) IS NOT NULL").cron("* * * * *")
+        .retry(RetryPolicy.exponential(3, Duration.ofSeconds(1))).build();
+    Task slow = Task.sql("cron-slow", "SELECT pg_sleep(20)").cron("* * * * *").timeout(Duration.ofMillis(300))
+        .retry(RetryPolicy.none()).build();
+    try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("cronctl").environment(Map.of())
+        .discoverProviders(false).builtInTasks(false).pollingInterval(Duration.ofMillis(200)).threads(3)
+        .property("autopilot.pg-cron.import-interval", "500ms").task(flaky).task(slow).build().start()) {
+      assertEquals(Engine.PG_CRON, ap.monitor().task("cron-flaky").orElseThrow().engine());
+      Await.until(Duration.ofSeconds(100), "the failed pg_cron run retried to success, and the slow run timed out", () -> {
+        ap.flushHistory(Duration.ofSeconds(1));
+        List<JobRecord> rows = ap.monitor().jobs(JobQuery.all().limit(50));
+        return rows.stream().anyMatch(r -> r.task().equals("cron-flaky") && r.state() == JobState.SUCCEEDED)
+            && rows.stream().anyMatch(r -> r.task().equals("cron-slow"));
+      });
+      ap.control().pause("cron-flaky", "test", "no more runs");
+      ap.control().pause("cron-slow", "test", null);
+      List<JobRecord> flakyRows = ap.monitor().jobs(JobQuery.all().task("cron-flaky")).stream()
+          .sorted(Comparator.comparing(JobRecord::finishedAt)).collect(Collectors.toList());
+      JobRecord first = flakyRows.get(0);
+      JobRecord second = flakyRows.get(1);
+      assertEquals(Engine.PG_CRON, first.engine());
+      assertEquals(JobState.RETRYING, first.state(), "attempt 1 failed, another follows");
+      assertEquals(1, first.attempt());
+      assertTrue(first.errorMessage().contains("division by zero"), first.errorMessage());
+      assertEquals(first.executionId(), second.executionId(), "the same execution");
+      assertEquals(Engine.DB_SCHEDULER, second.engine(), "retried on db-scheduler, same statement");
+      assertEquals(2, second.attempt());
+      assertEquals(JobState.SUCCEEDED, second.state());
+      assertTrue(new Jdbc(db.dataSource()).queryOne("SELECT count(*) FROM public.flaky_done", Jdbc.NONE,
+          rs -> rs.getLong(1)).orElseThrow() >= 1, "the retried statement did its work");
+
+      JobRecord timedOut = ap.monitor().jobs(JobQuery.all().task("cron-slow")).get(0);
+      assertEquals(Engine.PG_CRON, timedOut.engine());
+      assertEquals(JobState.FAILED, timedOut.state());
+      assertTrue(timedOut.errorMessage().startsWith("timed out after 300 ms"), timedOut.errorMessage());
+      assertTrue(timedOut.duration().orElseThrow().toMillis() < 10_000, "stopped long before pg_sleep(20) ended");
+    }
+  }
+}
