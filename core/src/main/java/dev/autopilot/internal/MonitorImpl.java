@@ -166,7 +166,7 @@ public final class MonitorImpl implements Monitor {
         });
     Map<String, JobRecord> last = new HashMap<>();
     java.util.Set<String> paused = Pauses.names(rt.jdbc(), rt.schema());
-    // one index range scan per task (task_name, finished_at DESC): DISTINCT ON over the whole
+    // one range of the (task_name, finished_at DESC, id DESC) index per task: DISTINCT ON over the whole
     // history took seconds at a million rows
     String[] names = rt.catalog().entries().stream().map(TaskCatalog.Entry::name).toArray(String[]::new);
     rt.jdbc().query("SELECT h.* FROM unnest(?::text[]) AS t(name) CROSS JOIN LATERAL (SELECT " + HISTORY_COLUMNS

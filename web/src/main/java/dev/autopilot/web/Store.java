@@ -220,7 +220,8 @@ final class Store {
     Map<String, List<Dot>> out = new LinkedHashMap<>();
     sql.query("SELECT t.name, h.id, h.outcome, h.finished_at FROM unnest(?::text[]) AS t(name) CROSS JOIN LATERAL"
         + " (SELECT id, outcome, finished_at FROM " + s + "job_history WHERE task_name = t.name"
-        + " ORDER BY finished_at DESC LIMIT " + n + ") h", List.of((Object) tasks.toArray(new String[0])), rs -> {
+        // the full index order (with id) makes the planner take the task's index range
+        + " ORDER BY finished_at DESC, id DESC LIMIT " + n + ") h", List.of((Object) tasks.toArray(new String[0])), rs -> {
           out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new Dot(rs.getLong(2), rs.getString(3),
               Sql.instant(rs, 4)));
           return null;
