@@ -44,4 +44,12 @@ public interface Monitor {
    * @return the jobs and runs, or {@link PgCronStatus#available()} false with the reason
    */
   PgCronStatus pgCron(int runLimit);
+
+  /**
+   * The hosts that started on this database, as they recorded themselves: which are alive, their
+   * packs and task counts. Operator tools learn the task set from here.
+   *
+   * @return every recorded instance, live ones first
+   */
+  List<InstanceStatus> instances();
 }

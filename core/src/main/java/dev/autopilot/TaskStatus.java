@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param lastOutcome the state of its last finished run, or null
  * @param lastError the error message of its last finished run if it did not succeed, or null
  * @param description a one-line description
+ * @param pack the pack the task belongs to ({@code maintenance} for core's own, a pack's name, or
+ *     the host's {@code Task.Builder#pack})
  * @param paused true while paused through {@link Control#pause} (no run starts; see there)
  */
 public record TaskStatus(
@@ -32,13 +34,30 @@ public record TaskStatus(
     JobState lastOutcome,
     String lastError,
     String description,
+    String pack,
     boolean paused) {
 
-  /** The status of a task that is not paused (the form before pausing existed). */
+  /**
+   * The status of a task that is not paused (the form before pausing existed).
+   *
+   * @param name the task name
+   * @param kind {@code java} or {@code sql}
+   * @param engine the engine that runs it
+   * @param engineReason why that engine, or empty
+   * @param schedule its cron schedule, or null
+   * @param startupPriority its start-up priority, or null
+   * @param enabled false when disabled by configuration
+   * @param nextRun its next scheduled run, or null
+   * @param lastRun when its last finished run started, or null
+   * @param lastOutcome the state of its last finished run, or null
+   * @param lastError the error message of its last finished run if it did not succeed, or null
+   * @param description a one-line description
+   * @param pack the pack the task belongs to
+   */
   public TaskStatus(String name, String kind, Engine engine, String engineReason, String schedule,
       Integer startupPriority, boolean enabled, Instant nextRun, Instant lastRun, JobState lastOutcome,
-      String lastError, String description) {
+      String lastError, String description, String pack) {
     this(name, kind, engine, engineReason, schedule, startupPriority, enabled, nextRun, lastRun, lastOutcome,
-        lastError, description, false);
+        lastError, description, pack, false);
   }
 }

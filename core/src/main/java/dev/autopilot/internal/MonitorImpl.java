@@ -191,10 +191,15 @@ public final class MonitorImpl implements Monitor {
           e.task().trigger().startupPriority().isPresent() ? e.task().trigger().startupPriority().getAsInt() : null,
           e.enabled(), e.enabled() && !paused.contains(e.name()) ? n : null, l == null ? null : l.startedAt(),
           l == null ? null : l.state(), l == null || l.state() == JobState.SUCCEEDED ? null : l.errorMessage(),
-          e.task().description(), paused.contains(e.name())));
+          e.task().description(), e.task().pack(), paused.contains(e.name())));
     }
     out.sort(Comparator.comparing(TaskStatus::name));
     return out;
+  }
+
+  @Override
+  public List<dev.autopilot.InstanceStatus> instances() {
+    return new CatalogStore(rt.jdbc(), rt.schema()).instances();
   }
 
   @Override

@@ -1,10 +1,11 @@
 package dev.autopilot.examples;
 
+import dev.autopilot.cli.Console;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.autopilot.Autopilot;
 import dev.autopilot.BootstrapStatus;
-import dev.autopilot.SearchHit;
+import dev.autopilot.code.SearchHit;
 import dev.autopilot.Health;
 import dev.autopilot.JobQuery;
 import dev.autopilot.JobRecord;
@@ -153,7 +154,7 @@ public final class DemoMain {
     Console.taskTable(out, autopilot.monitor().tasks());
 
     step(5, "Sample search: \"" + SAMPLE_QUERY + "\"");
-    List<SearchHit> hits = autopilot.search(SAMPLE_QUERY, 3);
+    List<SearchHit> hits = dev.autopilot.code.CodeSearch.of(autopilot).search(SAMPLE_QUERY, 3);
     if (hits.isEmpty()) {
       out.println("      no hits");
     } else {

@@ -148,7 +148,7 @@ final class Api implements HttpHandler {
     m.put("signInRequired", security.signInRequired());
     m.put("csrf", s.csrf);
     m.put("instance", autopilot.instanceName());
-    m.put("features", Map.of("search", Features.search(), "actions", actions.available()));
+    m.put("features", Map.of("search", Features.search(autopilot), "actions", actions.available()));
     return m;
   }
 
@@ -204,7 +204,6 @@ final class Api implements HttpHandler {
     return tasks.stream().map(t -> {
       Map<String, Object> m = Json.MAPPER.convertValue(t, Json.MAP);
       m.put("recent", strips.getOrDefault(t.name(), List.of()));
-      m.put("pack", Features.pack(t));
       m.put("paused", actions.paused(t));
       m.put("pause", pauses.get(t.name()));
       return m;
@@ -232,7 +231,7 @@ final class Api implements HttpHandler {
   }
 
   private Object search(Map<String, String> q) {
-    if (!Features.search()) {
+    if (!Features.search(autopilot)) {
       throw new HttpError(404, "search needs the code pack");
     }
     String text = q.getOrDefault("q", "").trim();
