@@ -182,7 +182,7 @@ final class Api implements HttpHandler {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("health", autopilot.monitor().health());
     m.put("instance", autopilot.instanceName());
-    m.put("instances", store.instances(now));
+    m.put("instances", autopilot.monitor().instances());
     m.put("counts", store.countsByEngine(now));
     Map<String, Long> byEngine = new LinkedHashMap<>();
     byEngine.put("pg_cron", 0L);

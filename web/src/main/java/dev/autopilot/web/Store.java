@@ -229,18 +229,6 @@ final class Store {
     return out;
   }
 
-  /** An instance seen lately: by its history rows, its heartbeat on a running job. */
-  record Instance(String name, Instant lastSeen) {}
-
-  List<Instance> instances(Instant now) {
-    return sql.query("SELECT name, max(seen) FROM ("
-        + " SELECT instance AS name, max(finished_at) AS seen FROM " + s + "job_history WHERE finished_at >= ?"
-        + " AND engine = 'db-scheduler' AND instance IS NOT NULL GROUP BY instance"
-        + " UNION ALL SELECT picked_by, max(last_heartbeat) FROM " + s + "scheduled_tasks WHERE picked AND picked_by IS NOT NULL"
-        + " GROUP BY picked_by) x GROUP BY name ORDER BY 2 DESC NULLS LAST LIMIT 50",
-        List.of(now.minus(Duration.ofHours(1))), rs -> new Instance(rs.getString(1), Sql.instant(rs, 2)));
-  }
-
   /** One row of the backup catalog. */
   record Backup(long id, String kind, String status, String file, Long sizeBytes, String sha256, Instant startedAt,
       Instant finishedAt, Long durationMs, boolean archived, String error, boolean inArchiveTable) {}

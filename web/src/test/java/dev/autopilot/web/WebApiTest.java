@@ -75,6 +75,9 @@ class WebApiTest {
     assertTrue(java.get("nextRun").asText().startsWith("20"), java.toString());
     JsonNode overview = new Client(web.url()).get("api/overview").json();
     assertEquals(1, overview.get("tasksByEngine").get("pg_cron").asInt());
+    JsonNode instance = overview.get("instances").get(0);
+    assertEquals("web-host", instance.get("name").asText());
+    assertTrue(instance.get("alive").asBoolean(), instance.toString());
     assertEquals(3, overview.get("tasksByEngine").get("db-scheduler").asInt());
     assertEquals(60, overview.get("counts").get("pg_cron").get("succeeded").asInt() + overview.get("counts").get("pg_cron")
         .get("failed").asInt());

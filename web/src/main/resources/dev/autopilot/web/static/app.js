@@ -183,8 +183,8 @@
         });
       });
       var cards = h('div', { class: 'grid' },
-        h('div', { class: 'card' }, h('h2', { text: 'Instances' }), h('div', { class: 'big', text: o.instances.length }),
-          h('div', { class: 'sub', text: 'seen in the last hour; this one: ' + o.instance })),
+        h('div', { class: 'card' }, h('h2', { text: 'Instances alive' }), h('div', { class: 'big', text: o.instances.filter(function (i) { return i.alive; }).length }),
+          h('div', { class: 'sub', text: o.instances.length + ' recorded; this one: ' + o.instance })),
         h('div', { class: 'card' }, h('h2', { text: 'Schema version' }), h('div', { class: 'big', text: hl.schemaVersion }),
           h('div', { class: 'sub', text: hl.schedulerRunning ? 'scheduler running here' : 'attached: nothing runs here' })),
         h('div', { class: 'card' }, h('h2', { text: 'SQL engine' }), h('div', { class: 'big' }, engine(hl.pgCronUsable ? 'pg_cron' : 'db-scheduler')),
@@ -220,9 +220,11 @@
             h('td', null, engine(t.engine)), h('td', { class: 'muted small wrap', text: t.reason }));
         }))));
       var instances = h('div', { class: 'card' }, h('h2', { text: 'Instances' }),
-        o.instances.length ? h('table', null, h('tbody', null, o.instances.map(function (i) {
-          return h('tr', null, h('td', { class: 'mono', text: i.name }), h('td', null, when(i.lastSeen)));
-        }))) : h('div', { class: 'empty', text: 'No instance ran a job in the last hour.' }),
+        o.instances.length ? h('table', { id: 'instances' }, h('tbody', null, o.instances.slice(0, 10).map(function (i) {
+          return h('tr', null, h('td', { class: 'mono', text: i.name }), h('td', null, badge(i.alive ? 'ok' : 'stopped', i.alive ? 'alive' : 'stopped')),
+            h('td', { class: 'small muted', text: (i.packs || []).join(', ') + ' · ' + i.tasks + ' tasks' }),
+            h('td', null, when(i.heartbeatAt)));
+        }))) : h('div', { class: 'empty', text: 'No host has recorded itself on this database.' }),
         h('h2', { text: 'Recent actions', class: 'spaced' }),
         o.actions.length ? h('table', null, h('tbody', null, o.actions.map(function (a) {
           return h('tr', null, h('td', null, when(a.at)), h('td', { text: a.actor }), h('td', { text: a.action + ' ' + a.target }), h('td', null, badge(a.outcome)));
@@ -240,7 +242,7 @@
     var bars = uPlot.paths.bars({ size: [0.7, 40], align: 0 });
     var opts = {
       width: width, height: 240, cursor: { drag: { x: false, y: false } }, legend: { show: true },
-      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
+      scales: { x: { time: true }, y: { range: function (u, min, max) { return [0, Math.max(4, Math.ceil(max * 1.15))]; } } },
       axes: [{ stroke: '#667085', grid: { stroke: '#eef0f3' } }, { stroke: '#667085', grid: { stroke: '#eef0f3' }, size: 50 }],
       series: [{}, { label: 'executions', stroke: '#2f6fed', width: 0, fill: 'rgba(47,111,237,0.45)', paths: bars, points: { show: false } },
         { label: 'failures', stroke: '#e5484d', width: 0, fill: 'rgba(229,72,77,0.85)', paths: bars, points: { show: false } }]
