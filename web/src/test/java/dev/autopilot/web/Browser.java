@@ -43,6 +43,8 @@ final class Browser {
 
   static Path screenshot(ChromeDriver driver, String name) throws IOException {
     Files.createDirectories(SCREENSHOTS);
+    // a notice left by an earlier test's action is not part of the screen
+    driver.executeScript("var f = document.getElementById('flash'); if (f) { f.hidden = true; }");
     File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
     Path to = SCREENSHOTS.resolve(name + ".png");
     Files.copy(f.toPath(), to, StandardCopyOption.REPLACE_EXISTING);

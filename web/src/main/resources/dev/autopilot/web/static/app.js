@@ -221,7 +221,7 @@
         }))));
       var instances = h('div', { class: 'card' }, h('h2', { text: 'Instances' }),
         o.instances.length ? h('table', { id: 'instances' }, h('tbody', null, o.instances.slice(0, 10).map(function (i) {
-          return h('tr', null, h('td', { class: 'mono', text: i.name }), h('td', null, badge(i.alive ? 'ok' : 'stopped', i.alive ? 'alive' : 'stopped')),
+          return h('tr', null, h('td', { class: 'mono nowrap', text: i.name }), h('td', null, badge(i.alive ? 'ok' : 'stopped', i.alive ? 'alive' : 'stopped')),
             h('td', { class: 'small muted', text: (i.packs || []).join(', ') + ' · ' + i.tasks + ' tasks' }),
             h('td', null, when(i.heartbeatAt)));
         }))) : h('div', { class: 'empty', text: 'No host has recorded itself on this database.' }),
@@ -403,9 +403,9 @@
         h('tbody', null, c.jobs.map(function (j) {
           return h('tr', { dataset: { task: j.task || '', active: String(j.active) } },
             h('td', { class: 'mono small' }, h('div', { text: '#' + j.jobId }), h('div', { class: 'muted', text: j.name })),
-            h('td', null, j.task ? h('a', { href: '#/jobs?task=' + encodeURIComponent(j.task), text: j.task }) : h('span', { class: 'muted', text: 'not Autopilot' })),
+            h('td', { class: 'nowrap' }, j.task ? h('a', { href: '#/jobs?task=' + encodeURIComponent(j.task), text: j.task }) : h('span', { class: 'muted', text: 'not Autopilot' })),
             h('td', { class: 'mono nowrap', text: j.schedule }),
-            h('td', { class: 'mono small wrap', text: j.command }),
+            h('td', null, h('div', { class: 'mono small wrap cmd', title: j.command, text: j.command })),
             h('td', { class: 'mono small', text: j.username }),
             h('td', { class: 'active-cell' }, badge(j.active ? 'active' : 'paused', j.active ? 'active' : 'inactive')));
         }))));
