@@ -87,6 +87,7 @@ class WebBenchmarkTest {
     calls.put("jobs: page 21 (cursor)", "api/jobs?limit=50&before=" + deepCursor);
     calls.put("jobs: state=failed", "api/jobs?limit=50&state=failed");
     calls.put("jobs: task filter", "api/jobs?limit=50&task=task-7");
+    calls.put("jobs: task without runs", "api/jobs?limit=50&task=never-ran");
     calls.put("jobs: engine=pg_cron", "api/jobs?limit=50&engine=pg_cron");
     calls.put("jobs: last hour", "api/jobs?limit=50&from=" + java.time.Instant.now().minusSeconds(3600));
     calls.put("jobs: error text 'batch 12'", "api/jobs?limit=50&q=batch%2012");
