@@ -141,12 +141,15 @@ public final class Autopilot implements AutoCloseable {
    *     handed to the task in its string form
    * @return the execution id of the triggered run
    * @throws UnknownTaskException when no task has this name
-   * @throws IllegalArgumentException naming the argument when a value is not a scalar
+   * @throws IllegalArgumentException naming the argument when a value is not a scalar, or does not
+   *     fit the arguments the task declares ({@link dev.autopilot.spi.Task.Builder#arg})
    * @throws AutopilotException when not started or attached
    */
   public String trigger(String taskName, Map<String, ?> args) {
     Objects.requireNonNull(taskName, "taskName");
-    return runtime.trigger(taskName, "manual", dev.autopilot.internal.RunArgs.of(Objects.requireNonNull(args, "args"), null, 0));
+    Objects.requireNonNull(args, "args");
+    runtime.catalog().get(taskName).task().checkArgs(args);
+    return runtime.trigger(taskName, "manual", dev.autopilot.internal.RunArgs.of(args, null, 0));
   }
 
   /**

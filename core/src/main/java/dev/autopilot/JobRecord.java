@@ -38,12 +38,44 @@ public record JobRecord(
     java.util.Map<String, String> args,
     String retryOf) {
 
-  /** Copies the arguments (null becomes empty). */
+  /**
+   * A job; the arguments are copied, null becomes empty.
+   *
+   * @param id history row id, or 0
+   * @param task the task name
+   * @param executionId the execution id
+   * @param engine the engine
+   * @param state its state
+   * @param attempt the attempt number
+   * @param instance the instance, or null
+   * @param scheduledAt when it was due, or null
+   * @param startedAt when it started, or null
+   * @param finishedAt when it finished, or null
+   * @param errorClass the exception class, or null
+   * @param errorMessage the message, or null
+   * @param args the arguments, or null
+   * @param retryOf the execution this one re-runs, or null
+   */
   public JobRecord {
     args = args == null ? java.util.Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(args));
   }
 
-  /** A job without arguments or retry link (the form before they existed). */
+  /**
+   * A job without arguments or retry link (the form before they existed).
+   *
+   * @param id history row id, or 0
+   * @param task the task name
+   * @param executionId the execution id
+   * @param engine the engine
+   * @param state its state
+   * @param attempt the attempt number
+   * @param instance the instance, or null
+   * @param scheduledAt when it was due, or null
+   * @param startedAt when it started, or null
+   * @param finishedAt when it finished, or null
+   * @param errorClass the exception class, or null
+   * @param errorMessage the message, or null
+   */
   public JobRecord(long id, String task, String executionId, Engine engine, JobState state, int attempt,
       String instance, Instant scheduledAt, Instant startedAt, Instant finishedAt, String errorClass,
       String errorMessage) {

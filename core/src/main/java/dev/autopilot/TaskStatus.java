@@ -42,17 +42,17 @@ public record TaskStatus(
    *
    * @param name the task name
    * @param kind {@code java} or {@code sql}
-   * @param engine the engine that runs it
-   * @param engineReason why that engine, or empty
+   * @param engine the engine
+   * @param engineReason why that engine
    * @param schedule its cron schedule, or null
    * @param startupPriority its start-up priority, or null
    * @param enabled false when disabled by configuration
-   * @param nextRun its next scheduled run, or null
-   * @param lastRun when its last finished run started, or null
-   * @param lastOutcome the state of its last finished run, or null
-   * @param lastError the error message of its last finished run if it did not succeed, or null
+   * @param nextRun its next run, or null
+   * @param lastRun when its last run started, or null
+   * @param lastOutcome its last outcome, or null
+   * @param lastError its last error, or null
    * @param description a one-line description
-   * @param pack the pack the task belongs to
+   * @param pack its pack
    */
   public TaskStatus(String name, String kind, Engine engine, String engineReason, String schedule,
       Integer startupPriority, boolean enabled, Instant nextRun, Instant lastRun, JobState lastOutcome,

@@ -62,7 +62,8 @@ public final class Console {
   public static void taskTable(PrintStream out, List<TaskStatus> tasks) {
     List<List<String>> rows = new ArrayList<>();
     for (TaskStatus t : tasks) {
-      rows.add(List.of(t.name(), t.engine().label(), schedule(t), t.enabled() ? time(t.nextRun()) : "disabled",
+      rows.add(List.of(t.name(), t.engine().label(), schedule(t),
+          !t.enabled() ? "disabled" : t.paused() ? "paused" : time(t.nextRun()),
           time(t.lastRun()), t.lastOutcome() == null ? "-" : t.lastOutcome().label()));
     }
     table(out, List.of("TASK", "ENGINE", "SCHEDULE", "NEXT RUN", "LAST RUN", "OUTCOME"), rows);

@@ -90,6 +90,8 @@ final class JobsCommand extends BaseCommand {
     m.put("durationMs", j.duration().map(Duration::toMillis).orElse(null));
     m.put("errorClass", j.errorClass());
     m.put("errorMessage", j.errorMessage());
+    m.put("args", j.args());
+    m.put("retryOf", j.retryOf());
     return m;
   }
 }

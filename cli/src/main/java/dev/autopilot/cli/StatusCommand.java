@@ -27,6 +27,7 @@ final class StatusCommand extends BaseCommand {
           m.put("engine", t.engine().label());
           m.put("schedule", t.schedule());
           m.put("enabled", t.enabled());
+          m.put("paused", t.paused());
           m.put("nextRun", t.nextRun());
           m.put("lastRun", t.lastRun());
           m.put("lastOutcome", t.lastOutcome() == null ? null : t.lastOutcome().label());

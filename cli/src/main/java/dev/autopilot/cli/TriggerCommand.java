@@ -24,6 +24,10 @@ final class TriggerCommand extends BaseCommand {
   @ArgGroup(exclusive = true)
   Waiting waiting;
 
+  @Option(names = "--arg", paramLabel = "KEY=VALUE", description = "an argument for the run (repeatable);"
+      + " the task reads it through TaskContext.args()")
+  java.util.List<String> args = new java.util.ArrayList<>();
+
   /** --wait and --no-wait exclude each other. */
   static final class Waiting {
     @Option(names = "--wait", paramLabel = "DURATION", description = "how long to wait for the outcome (default 60s)")
@@ -45,18 +49,26 @@ final class TriggerCommand extends BaseCommand {
         throw new UsageException("--wait: '" + waiting.wait + "' is not a duration (like 30s, 2m)");
       }
     }
+    Map<String, String> given = new java.util.LinkedHashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException("--arg: '" + a + "' is not KEY=VALUE");
+      }
+      given.put(a.substring(0, eq).trim(), a.substring(eq + 1));
+    }
     try (Autopilot ap = attach()) {
       String id;
       try {
-        id = ap.trigger(task);
+        id = given.isEmpty() ? ap.trigger(task) : ap.trigger(task, given);
       } catch (UnknownTaskException e) {
         throw new UsageException("no running host has a task '" + task + "' (autopilot status lists every task)");
-      } catch (AutopilotException e) {
+      } catch (AutopilotException | IllegalArgumentException e) {
         throw new UsageException(AutopilotCli.firstLine(e.getMessage()));
       }
       if (wait.isZero()) {
         if (json) {
-          printJson(Map.of("task", task, "executionId", id, "state", "scheduled"));
+          printJson(Map.of("task", task, "executionId", id, "state", "scheduled", "args", given));
         } else {
           ctx.out.println("queued " + task + " as " + id + " (a running host picks it up; see autopilot jobs --task "
               + task + ")");

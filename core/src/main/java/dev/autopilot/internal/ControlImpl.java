@@ -75,6 +75,12 @@ final class ControlImpl implements Control {
           ps.setString(3, ref.task());
         }, rs -> new Live(rs.getString(1), rs.getString(2), rs.getBoolean(3), rs.getString(4), rs.getLong(5)));
     if (found.isEmpty()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("pg_cron-(\\d{1,18})").matcher(ref.id());
+      if (m.matches()) { // a pg_cron run in progress (a failed one being retried is in scheduled_tasks)
+        long runId = Long.parseLong(m.group(1));
+        return rt.extension(dev.autopilot.internal.pgcron.PgCronEngine.class).map(x -> x.cancelRun(runId, who))
+            .orElse(false);
+      }
       return false;
     }
     if (found.size() > 1) {

@@ -36,7 +36,6 @@ final class Notifier implements AutoCloseable {
   private final Consumer<String> handler;
   private Thread thread;
   private volatile boolean closing;
-  private volatile Connection listening;
 
   Notifier(Runtime rt, Consumer<String> handler) {
     this.rt = rt;
@@ -80,7 +79,6 @@ final class Notifier implements AutoCloseable {
     long backoff = 500;
     while (!closing) {
       try (Connection c = rt.dataSource().getConnection()) {
-        listening = c;
         c.setAutoCommit(true);
         PGConnection pg = c.unwrap(PGConnection.class);
         try (Statement s = c.createStatement()) {
@@ -99,6 +97,9 @@ final class Notifier implements AutoCloseable {
           }
           kinds.forEach(this::dispatch);
         }
+        try (Statement s = c.createStatement()) {
+          s.execute("UNLISTEN *"); // the connection goes back to the host's pool: it must not keep listening
+        }
       } catch (SQLException | RuntimeException e) {
         if (closing) {
           return;
@@ -107,8 +108,6 @@ final class Notifier implements AutoCloseable {
             e.getMessage());
         sleep(backoff);
         backoff = Math.min(10_000, backoff * 2);
-      } finally {
-        listening = null;
       }
     }
   }

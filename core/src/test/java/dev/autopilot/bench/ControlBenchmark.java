@@ -128,6 +128,24 @@ class ControlBenchmark {
     }
     System.out.printf("BENCH no-op throughput, 4 threads: fetch %s runs/s; lock-and-fetch %s runs/s%n", fmt(fetch),
         fmt(lockAndFetch));
+    // a bootstrap wave of six steps that only skip, default polling (each step used to take about 1 s)
+    List<Long> waves = new ArrayList<>();
+    for (int round = 0; round < 3; round++) {
+      Autopilot.Builder wb = Autopilot.builder(db.newDataSource(8)).environment(Map.of()).builtInTasks(false)
+          .discoverProviders(false).schema("wave" + round).threads(4);
+      for (int i = 0; i < 6; i++) {
+        wb.task(Task.java("step-" + i, ctx -> ctx.skip("nothing to do"))
+            .trigger(dev.autopilot.spi.Trigger.startup(100 - i)).build());
+      }
+      long t0 = System.nanoTime();
+      try (Autopilot a = wb.build().start()) {
+        if (!a.awaitBootstrap(Duration.ofMinutes(2)).finished()) {
+          throw new AssertionError("wave did not finish");
+        }
+        waves.add((System.nanoTime() - t0) / 1_000_000);
+      }
+    }
+    System.out.printf("BENCH bootstrap wave of 6 skipping steps, start() to finished: %s ms%n", waves);
     System.out.println("BENCH (shared 2-core machine; ratios within this run are what to compare)");
   }
 

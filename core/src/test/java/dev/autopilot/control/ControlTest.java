@@ -167,27 +167,36 @@ class ControlTest {
         s.execute("INSERT INTO public.q_runs VALUES ('" + ctx.executionId() + "', 'x')");
       }
     }).build();
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch blocking = new java.util.concurrent.CountDownLatch(1);
+    Task blocker = Task.java("blocker", ctx -> {
+      blocking.countDown();
+      release.await();
+    }).build();
     DataSource ds = db.newDataSource(6);
-    try (Autopilot first = builder(ds, "queue", "migrate").task(t).build().start()) {
-      // migrates the schema
-    }
-    String id;
-    try (Autopilot client = builder(ds, "queue", "cli").task(t).build().attach()) {
-      id = client.trigger("queued");
+    // one executor thread, held by the blocker: triggered runs wait in the queue
+    try (Autopilot host = builder(ds, "queue", "host").task(t).task(blocker).threads(1).build().start();
+        Autopilot client = builder(db.newDataSource(2), "queue", "cli").task(t).task(blocker).build().attach()) {
+      host.trigger("blocker");
+      assertTrue(blocking.await(20, java.util.concurrent.TimeUnit.SECONDS));
+      String id = client.trigger("queued");
       String kept = client.trigger("queued");
+      assertEquals(JobState.SCHEDULED, client.monitor().jobs(JobQuery.all().task("queued")).stream()
+          .filter(r -> r.executionId().equals(id)).findFirst().orElseThrow().state());
       assertTrue(client.control().cancel(id, "alice"), "a queued run is cancelled");
       assertFalse(client.control().cancel(id, "alice"), "nothing left to cancel");
       assertFalse(client.control().cancel("manual-none", "alice"));
-      try (Autopilot host = builder(ds, "queue", "host").task(t).build().start()) {
-        Await.until(Duration.ofSeconds(20), "the other run", () -> count(db, "SELECT count(*) FROM public.q_runs") == 1);
-        Thread.sleep(500);
-        assertEquals(0, count(db, "SELECT count(*) FROM public.q_runs WHERE execution_id = '" + id + "'"), "never started");
-        assertEquals(1, count(db, "SELECT count(*) FROM public.q_runs WHERE execution_id = '" + kept + "'"));
-        host.flushHistory(Duration.ofSeconds(5));
-        JobRecord r = host.monitor().jobs(JobQuery.all().task("queued").states(JobState.CANCELLED)).get(0);
-        assertEquals(id, r.executionId());
-        assertTrue(r.errorMessage().contains("alice"), r.errorMessage());
-      }
+      release.countDown();
+      Await.until(Duration.ofSeconds(20), "the other run", () -> count(db, "SELECT count(*) FROM public.q_runs") == 1);
+      Thread.sleep(500);
+      assertEquals(0, count(db, "SELECT count(*) FROM public.q_runs WHERE execution_id = '" + id + "'"), "never started");
+      assertEquals(1, count(db, "SELECT count(*) FROM public.q_runs WHERE execution_id = '" + kept + "'"));
+      host.flushHistory(Duration.ofSeconds(5));
+      JobRecord r = host.monitor().jobs(JobQuery.all().task("queued").states(JobState.CANCELLED)).get(0);
+      assertEquals(id, r.executionId());
+      assertTrue(r.errorMessage().contains("alice"), r.errorMessage());
+    } finally {
+      release.countDown();
     }
   }
 
@@ -297,7 +306,45 @@ class ControlTest {
       assertEquals(f.args(), ok.args(), "same arguments");
       AutopilotException e = assertThrows(AutopilotException.class, () -> a.control().retry(again, "alice"));
       assertTrue(e.getMessage().contains("succeeded"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> a.trigger("flaky", Map.of("bad", List.of(1))));
+      IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+          () -> a.trigger("flaky", Map.of("bad", List.of(1))));
+      assertTrue(bad.getMessage().contains("'bad'"), bad.getMessage());
+    }
+  }
+
+  @Test
+  void argumentsAreCheckedAgainstTheShapeATaskDeclares(TestDatabase db) {
+    Task shaped = Task.java("shaped", ctx -> { }).arg("type", String.class, true).arg("keep", Long.class, false).build();
+    try (Autopilot a = builder(db.newDataSource(4), "shapes", "a").task(shaped).build().start()) {
+      assertNotNull(a.trigger("shaped", Map.of("type", "hourly", "keep", 10)));
+      assertNotNull(a.trigger("shaped", Map.of("type", "hourly", "keep", "10")), "a command line's string form fits");
+      IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> a.trigger("shaped", Map.of()));
+      assertEquals("task 'shaped' needs the argument 'type'", missing.getMessage());
+      IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+          () -> a.trigger("shaped", Map.of("type", "x", "colour", "red")));
+      assertTrue(unknown.getMessage().contains("no argument 'colour'"), unknown.getMessage());
+      IllegalArgumentException typed = assertThrows(IllegalArgumentException.class,
+          () -> a.triggerAll("shaped", List.of(Map.of("type", "x", "keep", "ten"))));
+      assertEquals("task 'shaped': argument 'keep' must be a long, was 'ten'", typed.getMessage());
+    }
+  }
+
+  @Test
+  void argumentsFromAClientThatKnowsTheTaskOnlyByNameAreCheckedWhenTheRunStarts(TestDatabase db) throws Exception {
+    Task shaped = Task.java("shaped-late", ctx -> { }).arg("type", String.class, true)
+        .retry(RetryPolicy.exponential(3, Duration.ofMillis(100))).build();
+    try (Autopilot host = builder(db.newDataSource(4), "late", "host").task(shaped).build().start();
+        Autopilot cli = Autopilot.builder(db.newDataSource(2)).schema("late").environment(Map.of())
+            .discoverProviders(false).builtInTasks(false).build().attach()) {
+      String id = cli.trigger("shaped-late", Map.of("colour", "red")); // the client has the recorded catalog only
+      Await.until(Duration.ofSeconds(20), "the run failed", () -> {
+        host.flushHistory(Duration.ofSeconds(1));
+        return count(db, "SELECT count(*) FROM late.job_history WHERE outcome = 'failed'") == 1;
+      });
+      JobRecord r = host.monitor().jobs(JobQuery.all().task("shaped-late")).get(0);
+      assertEquals(id, r.executionId());
+      assertEquals(1, r.attempt(), "not retried: another attempt would fail the same way");
+      assertTrue(r.errorMessage().contains("no argument 'colour'"), r.errorMessage());
     }
   }
 
@@ -352,6 +399,36 @@ class ControlTest {
         String id = client.trigger("wake-me");
         Await.until(Duration.ofSeconds(30), "the run, long before the next poll in 10 min", () -> started.containsKey(id));
       }
+      // the LISTEN connection is lost: the host reconnects and is woken again
+      String listen = "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN autopilot_" + crc("wake") + "'"
+          + " AND datname = current_database()";
+      assertEquals(1, count(db, listen));
+      exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN autopilot_" + crc("wake")
+          + "' AND datname = current_database()");
+      Await.until(Duration.ofSeconds(30), "listening again", () -> count(db, listen) == 1);
+      String id = client.trigger("wake-me");
+      Await.until(Duration.ofSeconds(30), "the run after the reconnect", () -> started.containsKey(id));
+    }
+  }
+
+  private static String crc(String schema) {
+    java.util.zip.CRC32 c = new java.util.zip.CRC32();
+    c.update(schema.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return String.format("%08x", c.getValue());
+  }
+
+  @Test
+  void withNotificationsOffNothingListensAndPollingStillRunsTriggers(TestDatabase db) throws Exception {
+    Map<String, Long> started = new ConcurrentHashMap<>();
+    Task t = Task.java("polled", ctx -> started.put(ctx.executionId(), System.nanoTime())).build();
+    try (Autopilot host = builder(db.newDataSource(6), "quiet", "host").task(t)
+        .property("autopilot.notify.enabled", "false").build().start();
+        Autopilot client = builder(db.newDataSource(2), "quiet", "client").task(t)
+            .property("autopilot.notify.enabled", "false").build().attach()) {
+      assertEquals(0, count(db, "SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN autopilot_" + crc("quiet")
+          + "' AND datname = current_database()"), "no LISTEN connection");
+      String id = client.trigger("polled");
+      Await.until(Duration.ofSeconds(30), "the run, found by polling", () -> started.containsKey(id));
     }
   }
 

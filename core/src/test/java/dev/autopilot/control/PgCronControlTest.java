@@ -28,14 +28,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * pg_cron fires the jobs (every minute): a failed run is retried on db-scheduler as attempt 2 of
- * the same execution, and a task's timeout reaches the pg_cron run as statement_timeout.
+ * the same execution, a task's timeout stops a pg_cron run, and a run in progress is cancelled.
  */
 @Tag("slow")
 @ExtendWith(PostgresExtension.class)
 class PgCronControlTest {
 
   @Test
-  void aFailedPgCronRunIsRetriedAsAttemptTwoAndATimeoutReachesThePgCronRun(TestDatabase db) throws Exception {
+  void aFailedPgCronRunIsRetriedAsAttemptTwoATimeoutReachesItAndARunInProgressIsCancelled(TestDatabase db) throws Exception {
     assumeTrue(db.pgCronAvailable(), "pg_cron not installed");
     try (Connection c = db.connect(); Statement s = c.createStatement()) {
       s.execute("CREATE SEQUENCE public.flaky_seq");
@@ -47,9 +47,10 @@ class PgCronControlTest {
         .retry(RetryPolicy.exponential(3, Duration.ofSeconds(1))).build();
     Task slow = Task.sql("cron-slow", "SELECT pg_sleep(20)").cron("* * * * *").timeout(Duration.ofMillis(300))
         .retry(RetryPolicy.none()).build();
+    Task longRun = Task.sql("cron-long", "SELECT pg_sleep(90)").cron("* * * * *").retry(RetryPolicy.none()).build();
     try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("cronctl").environment(Map.of())
         .discoverProviders(false).builtInTasks(false).pollingInterval(Duration.ofMillis(200)).threads(3)
-        .property("autopilot.pg-cron.import-interval", "500ms").task(flaky).task(slow).build().start()) {
+        .property("autopilot.pg-cron.import-interval", "500ms").task(flaky).task(slow).task(longRun).build().start()) {
       assertEquals(Engine.PG_CRON, ap.monitor().task("cron-flaky").orElseThrow().engine());
       Await.until(Duration.ofSeconds(100), "the failed pg_cron run retried to success, and the slow run timed out", () -> {
         ap.flushHistory(Duration.ofSeconds(1));
@@ -57,6 +58,24 @@ class PgCronControlTest {
         return rows.stream().anyMatch(r -> r.task().equals("cron-flaky") && r.state() == JobState.SUCCEEDED)
             && rows.stream().anyMatch(r -> r.task().equals("cron-slow"));
       });
+      // a pg_cron run in progress is cancelled in the database and recorded cancelled
+      long runId = Await.value(Duration.ofSeconds(60), "a cron-long run in progress", () -> {
+        try (Connection c = db.cluster().orElseThrow().connect("postgres")) {
+          return Jdbc.query(c, "SELECT d.runid FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+              + " WHERE j.database = ? AND j.jobname LIKE '%:cron-long' AND d.status = 'running'",
+              ps -> ps.setString(1, db.name()), rs -> rs.getLong(1)).stream().findFirst().orElse(-1L);
+        } catch (java.sql.SQLException e) {
+          throw new IllegalStateException(e);
+        }
+      }, id -> id > 0);
+      assertTrue(ap.control().cancel("pg_cron-" + runId, "carol"));
+      Await.until(Duration.ofSeconds(30), "the cancelled pg_cron run in history", () -> ap.monitor()
+          .jobs(JobQuery.all().task("cron-long")).stream().anyMatch(r -> r.state() == JobState.CANCELLED));
+      JobRecord cancelled = ap.monitor().jobs(JobQuery.all().task("cron-long")).get(0);
+      assertEquals("pg_cron-" + runId, cancelled.executionId());
+      assertEquals("cancelled by carol", cancelled.errorMessage());
+      assertTrue(cancelled.duration().orElseThrow().toMillis() < 60_000, "stopped long before pg_sleep(90) ended");
+      ap.control().pause("cron-long", "test", null);
       ap.control().pause("cron-flaky", "test", "no more runs");
       ap.control().pause("cron-slow", "test", null);
       List<JobRecord> flakyRows = ap.monitor().jobs(JobQuery.all().task("cron-flaky")).stream()

@@ -46,6 +46,17 @@ public final class Task {
   private final String pack;
   private final java.time.Duration timeout;
   private final int maxConcurrency;
+  private final java.util.Map<String, Arg> args;
+
+  /**
+   * One argument a task declares ({@link Builder#arg}).
+   *
+   * @param name the argument's name
+   * @param type {@code String.class}, {@code Long.class} (whole numbers), {@code Double.class}
+   *     (numbers) or {@code Boolean.class}
+   * @param required whether every trigger must give it
+   */
+  public record Arg(String name, Class<?> type, boolean required) {}
 
   private Task(Builder b) {
     this.name = b.name;
@@ -58,6 +69,7 @@ public final class Task {
     this.pack = b.pack;
     this.timeout = b.timeout;
     this.maxConcurrency = b.maxConcurrency;
+    this.args = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.args));
   }
 
   /**
@@ -144,6 +156,71 @@ public final class Task {
   }
 
   /**
+   * @return the arguments this task declares, by name; empty when it declares none (then any
+   *     arguments are accepted)
+   */
+  public java.util.Map<String, Arg> args() {
+    return args;
+  }
+
+  /**
+   * Checks arguments of a trigger against the declared ones: when the task declares any, every
+   * name must be declared, every required one given, and each value of its type (a string form
+   * that parses counts, so arguments typed on a command line pass).
+   *
+   * @param given argument names and values
+   * @throws IllegalArgumentException naming the task and the argument when one does not fit
+   */
+  public void checkArgs(java.util.Map<String, ?> given) {
+    if (args.isEmpty()) {
+      return;
+    }
+    for (java.util.Map.Entry<String, ?> e : given.entrySet()) {
+      Arg a = args.get(e.getKey());
+      if (a == null) {
+        throw new IllegalArgumentException("task '" + name + "' has no argument '" + e.getKey() + "' (it takes "
+            + String.join(", ", args.keySet()) + ")");
+      }
+      if (!fits(a.type(), e.getValue())) {
+        throw new IllegalArgumentException("task '" + name + "': argument '" + e.getKey() + "' must be a "
+            + a.type().getSimpleName().toLowerCase(java.util.Locale.ROOT) + ", was '" + e.getValue() + "'");
+      }
+    }
+    for (Arg a : args.values()) {
+      if (a.required() && !given.containsKey(a.name())) {
+        throw new IllegalArgumentException("task '" + name + "' needs the argument '" + a.name() + "'");
+      }
+    }
+  }
+
+  private static boolean fits(Class<?> type, Object v) {
+    if (type == String.class) {
+      return v instanceof String || v instanceof Character;
+    }
+    String s = String.valueOf(v).trim();
+    if (type == Boolean.class) {
+      return v instanceof Boolean || s.equals("true") || s.equals("false");
+    }
+    try {
+      if (type == Long.class) {
+        if (v instanceof Number) {
+          return v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+              || v instanceof java.math.BigInteger;
+        }
+        Long.parseLong(s);
+        return true;
+      }
+      if (v instanceof Number) {
+        return true;
+      }
+      Double.parseDouble(s);
+      return true;
+    } catch (NumberFormatException ex) {
+      return false;
+    }
+  }
+
+  /**
    * A copy of this task with another trigger (used for configuration overrides).
    *
    * @param trigger the new trigger
@@ -161,6 +238,7 @@ public final class Task {
     b.pack = pack;
     b.timeout = timeout;
     b.maxConcurrency = maxConcurrency;
+    b.args.putAll(args);
     return b;
   }
 
@@ -181,6 +259,7 @@ public final class Task {
     private String pack = "custom";
     private java.time.Duration timeout;
     private int maxConcurrency;
+    private final java.util.Map<String, Arg> args = new java.util.LinkedHashMap<>();
 
     private Builder(String name, Kind kind, JavaTask body, String sql) {
       Objects.requireNonNull(name, "task name");
@@ -274,6 +353,29 @@ public final class Task {
         throw new IllegalArgumentException("task '" + name + "': maxConcurrency must be at least 1, was " + n);
       }
       this.maxConcurrency = n;
+      return this;
+    }
+
+    /**
+     * Declares an argument the task takes when triggered with arguments ({@code
+     * Autopilot.trigger(name, args)}); once a task declares any, triggers are checked against them.
+     *
+     * @param name the argument's name
+     * @param type {@code String.class}, {@code Long.class}, {@code Double.class} or {@code Boolean.class}
+     * @param required whether every trigger with arguments must give it
+     * @return this builder
+     */
+    public Builder arg(String name, Class<?> type, boolean required) {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(type, "type");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("task '" + this.name + "': argument names must not be blank");
+      }
+      if (type != String.class && type != Long.class && type != Double.class && type != Boolean.class) {
+        throw new IllegalArgumentException("task '" + this.name + "': argument '" + name + "' has type "
+            + type.getSimpleName() + "; use String, Long, Double or Boolean");
+      }
+      args.put(name, new Arg(name, type, required));
       return this;
     }
 

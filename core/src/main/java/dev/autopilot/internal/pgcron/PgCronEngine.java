@@ -189,6 +189,53 @@ public final class PgCronEngine implements Extension {
   }
 
   /**
+   * Cancels a pg_cron run in progress ({@code pg_cancel_backend} of its {@code job_pid}); the
+   * import then records it {@code cancelled} by {@code by} (a request row in {@code
+   * running_executions} with instance {@code pg_cron}).
+   *
+   * @param runId the run's id in {@code cron.job_run_details} (execution id {@code pg_cron-<runid>})
+   * @return false when no run of this schema's jobs with that id is running
+   */
+  public boolean cancelRun(long runId, String by) {
+    if (cron == null || prefix == null) {
+      return false;
+    }
+    try (Connection c = cron.connect()) {
+      c.setAutoCommit(true);
+      List<String> job = dev.autopilot.internal.Jdbc.query(c, "SELECT j.jobname FROM cron.job_run_details d"
+          + " JOIN cron.job j ON j.jobid = d.jobid WHERE d.runid = ? AND d.status = 'running' AND left(j.jobname, ?) = ?",
+          ps -> {
+            ps.setLong(1, runId);
+            ps.setInt(2, prefix.length());
+            ps.setString(3, prefix);
+          }, rs -> rs.getString(1));
+      if (job.isEmpty()) {
+        return false;
+      }
+      String task = rt.catalog().entries().stream().map(TaskCatalog.Entry::name)
+          .filter(n -> Reconciler.jobName(prefix, n).equals(job.get(0))).findFirst()
+          .orElse(job.get(0).substring(prefix.length()));
+      String q = dev.autopilot.internal.Jdbc.quoteIdent(rt.schema());
+      rt.jdbc().update("INSERT INTO " + q + ".running_executions (task_name, execution_id, instance, cancel_requested_by,"
+          + " cancel_requested_at) VALUES (?, ?, 'pg_cron', ?, now()) ON CONFLICT (task_name, execution_id) DO UPDATE"
+          + " SET cancel_requested_by = excluded.cancel_requested_by, cancel_requested_at = now()", ps -> {
+            ps.setString(1, task);
+            ps.setString(2, "pg_cron-" + runId);
+            ps.setString(3, by);
+          });
+      boolean sent = dev.autopilot.internal.Jdbc.query(c, "SELECT pg_cancel_backend(job_pid) FROM cron.job_run_details"
+          + " WHERE runid = ? AND status = 'running'", ps -> ps.setLong(1, runId), rs -> rs.getBoolean(1))
+          .stream().anyMatch(Boolean::booleanValue);
+      log.info("{}pg_cron run {} of task {} cancelled by {}{}", rt.logPrefix(), runId, task, by,
+          sent ? "" : " (it had ended meanwhile)");
+      return sent;
+    } catch (SQLException e) {
+      throw new dev.autopilot.AutopilotException(rt.logPrefix() + "cancelling pg_cron run " + runId + " failed: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
    * Sets a task's pg_cron job active or inactive ({@code cron.alter_job}); nothing when the task
    * has no job (not on pg_cron, disabled). Failures are logged: the pause is stored either way and
    * the next reconcile applies it.

@@ -88,6 +88,11 @@ final class RunImporter {
     }
     return rt.jdbc().withConnection(c -> {
       int n = 0;
+      // runs cancelled through Control.cancel (PgCronEngine#cancelRun): execution id -> who
+      java.util.Map<String, String> cancels = new java.util.HashMap<>();
+      Jdbc.query(c, "SELECT execution_id, cancel_requested_by FROM " + q + ".running_executions"
+          + " WHERE instance = 'pg_cron' AND cancel_requested_at IS NOT NULL", Jdbc.NONE,
+          rs -> cancels.put(rs.getString(1), rs.getString(2)));
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + q + ".job_history(task_name, execution_id,"
           + " engine, outcome, attempt, instance, scheduled_at, started_at, finished_at, duration_ms, error_class,"
           + " error_message, cron_run_id)"
@@ -105,7 +110,8 @@ final class RunImporter {
         List<Boolean> retried = new java.util.ArrayList<>();
         for (Run r : runs) {
           boolean failed = "failed".equals(r.status());
-          boolean retry = failed && retries(r.task());
+          String cancelledBy = failed ? cancels.get("pg_cron-" + r.runId()) : null;
+          boolean retry = failed && cancelledBy == null && retries(r.task());
           Instant start = r.start() != null ? r.start() : r.end();
           Instant end = r.end() != null ? r.end() : start;
           if (start == null) {
@@ -117,14 +123,15 @@ final class RunImporter {
           ps.setString(i++, r.task());
           ps.setString(i++, "pg_cron-" + r.runId());
           ps.setBoolean(i++, failed);
-          ps.setString(i++, retry ? "retrying" : "failed");
+          ps.setString(i++, cancelledBy != null ? "cancelled" : retry ? "retrying" : "failed");
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, ts);
           ps.setTimestamp(i++, te);
           ps.setLong(i++, Math.max(0, Duration.between(start, end).toMillis()));
           ps.setBoolean(i++, failed);
           ps.setBoolean(i++, failed);
-          ps.setString(i++, failed ? clip(timedOut(r, start, end)) : null);
+          ps.setString(i++, cancelledBy != null ? "cancelled by " + cancelledBy
+              : failed ? clip(timedOut(r, start, end)) : null);
           ps.setLong(i++, r.runId());
           ps.setString(i++, r.task());
           ps.setString(i++, r.pid() == null ? "" : r.pid().toString());
@@ -135,6 +142,12 @@ final class RunImporter {
           retried.add(retry);
         }
         int[] counts = ps.executeBatch();
+        for (Run r : batched) {
+          if (cancels.containsKey("pg_cron-" + r.runId())) {
+            Jdbc.update(c, "DELETE FROM " + q + ".running_executions WHERE instance = 'pg_cron' AND execution_id = ?",
+                ps2 -> ps2.setString(1, "pg_cron-" + r.runId()));
+          }
+        }
         for (int k = 0; k < counts.length; k++) {
           n += Math.max(0, counts[k]);
           if (counts[k] > 0 && retried.get(k)) {

@@ -202,6 +202,79 @@ class AutopilotCliTest {
   }
 
   @Test
+  void pauseResumeCancelRetryAndTriggerWithArgumentsWorkThroughTheCli(TestDatabase db) throws Exception {
+    try (Autopilot host = host(db, Set.of(), false)) {
+      Result p = cli(db, "pause", ExampleApp.HEARTBEAT, "--by", "ops", "--reason", "noisy logs", "--json");
+      assertEquals(0, p.code(), p.err());
+      assertTrue(p.json().get("paused").asBoolean());
+      JsonNode heartbeat = null;
+      for (JsonNode n : cli(db, "status", "--json").json()) {
+        if (n.get("name").asText().equals(ExampleApp.HEARTBEAT)) {
+          heartbeat = n;
+        }
+      }
+      assertTrue(heartbeat != null && heartbeat.get("paused").asBoolean(), "status shows the pause: " + heartbeat);
+      assertTrue(cli(db, "status").out().contains("paused"));
+      assertEquals("ops", host.control().pauses().get(0).by());
+      assertEquals("noisy logs", host.control().pauses().get(0).reason());
+      Result r = cli(db, "resume", ExampleApp.HEARTBEAT, "--by", "ops");
+      assertEquals(0, r.code(), r.err());
+      assertTrue(host.control().pauses().isEmpty());
+
+      // the recurring execution waits for its next minute: cancelling it skips that slot
+      Result ambiguous = cli(db, "cancel", "recurring", "--by", "ops");
+      assertEquals(2, ambiguous.code(), ambiguous.out());
+      assertTrue(ambiguous.err().contains("TASK:ID"), ambiguous.err());
+      Result c = cli(db, "cancel", ExampleApp.HEARTBEAT + ":recurring", "--by", "ops", "--json");
+      assertEquals(0, c.code(), c.err());
+      assertTrue(c.json().get("cancelled").asBoolean());
+      Result none = cli(db, "cancel", "manual-nothing-like-this", "--by", "ops");
+      assertEquals(1, none.code(), none.out());
+
+      Result t = cli(db, "trigger", ExampleApp.SOURCE_CENSUS, "--arg", "type=hourly", "--arg", "depth=2", "--json");
+      assertEquals(0, t.code(), t.err());
+      String id = t.json().get("executionId").asText();
+      assertEquals("hourly", t.json().get("args").get("type").asText(), t.out());
+      assertEquals("2", t.json().get("args").get("depth").asText());
+      assertEquals(2, cli(db, "trigger", ExampleApp.SOURCE_CENSUS, "--arg", "no-equals-sign").code());
+
+      // a failed execution of the task (as history records one), re-run through the CLI
+      long failedId;
+      try (Connection conn = db.connect(); Statement st = conn.createStatement();
+           ResultSet rs = st.executeQuery("INSERT INTO autopilot.job_history (task_name, execution_id, engine, outcome,"
+               + " attempt, started_at, finished_at, error_message) VALUES ('" + ExampleApp.SOURCE_CENSUS + "',"
+               + " 'manual-failed-before', 'db-scheduler', 'failed', 3, now(), now(), 'disk full') RETURNING id")) {
+        rs.next();
+        failedId = rs.getLong(1);
+      }
+      Result again = cli(db, "retry", String.valueOf(failedId), "--by", "ops", "--json");
+      assertEquals(0, again.code(), again.err());
+      String rerun = again.json().get("executionId").asText();
+      assertEquals(2, cli(db, "retry", id, "--by", "ops").code(), "a succeeded run is not retried");
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (host.monitor().jobs(dev.autopilot.JobQuery.all().task(ExampleApp.SOURCE_CENSUS)
+          .states(dev.autopilot.JobState.SUCCEEDED)).stream().noneMatch(j -> j.executionId().equals(rerun))) {
+        assertTrue(System.nanoTime() < deadline, "the re-run finished within 60 s");
+        host.flushHistory(Duration.ofSeconds(1));
+        Thread.sleep(100);
+      }
+      boolean withArgs = false;
+      boolean linked = false;
+      for (JsonNode j : cli(db, "jobs", "--task", ExampleApp.SOURCE_CENSUS, "--state", "succeeded", "--json").json()) {
+        withArgs |= id.equals(j.get("executionId").asText()) && "hourly".equals(j.get("args").path("type").asText());
+        linked |= rerun.equals(j.get("executionId").asText()) && "manual-failed-before".equals(j.get("retryOf").asText());
+      }
+      assertTrue(withArgs, "jobs shows the arguments");
+      assertTrue(linked, "jobs shows the re-run linked to the failed execution");
+      boolean cancelled = false;
+      for (JsonNode j : cli(db, "jobs", "--task", ExampleApp.HEARTBEAT, "--state", "cancelled", "--json").json()) {
+        cancelled |= "recurring".equals(j.get("executionId").asText());
+      }
+      assertTrue(cancelled, "the skipped slot is recorded cancelled");
+    }
+  }
+
+  @Test
   void badArgumentsUnknownTasksAndUnreachableDatabasesExitTwoWithOneLine(TestDatabase db) {
     String noSchema = db.createSiblingDatabase("empty");
     List<List<String>> cases = List.of(
