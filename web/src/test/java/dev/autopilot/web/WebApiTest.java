@@ -368,6 +368,33 @@ class WebApiTest {
     assertEquals(404, c.action("api/jobs/" + Fixture.SLOW_TASK + ":no-such-run/cancel").status());
   }
 
+  @Test
+  void searchIsOfferedWithTheCodePackAndChecksItsParameters() {
+    Client c = new Client(web.url());
+    assertTrue(c.get("api/session").json().get("features").get("search").asBoolean(), "the code pack is on the class path");
+    assertEquals(0, c.get("api/search?q=").json().get("hits").size());
+    Client.Response bad = c.get("api/search?q=cron&k=99");
+    assertEquals(400, bad.status());
+    assertEquals("k: expected a number 1..50, was 99", bad.json().get("error").asText());
+  }
+
+  @Test
+  void theCronScreenReadsPgCronsOwnTables() {
+    JsonNode cron = new Client(web.url()).get("api/cron").json();
+    assertTrue(cron.get("available").asBoolean(), cron.toString());
+    assertEquals("postgres", cron.get("cronDatabase").asText());
+    JsonNode job = null;
+    for (JsonNode j : cron.get("jobs")) {
+      if (Fixture.SQL_TASK.equals(j.get("task").asText(null))) {
+        job = j;
+      }
+    }
+    assertNotNull(job, cron.toString());
+    assertEquals("0 3 * * *", job.get("schedule").asText());
+    assertEquals("SELECT 1", job.get("command").asText());
+    assertEquals(db.name(), job.get("database").asText());
+  }
+
   static dev.autopilot.PgCronStatus.Job cronJob(String task) {
     return autopilot.monitor().pgCron(1).jobs().stream().filter(j -> task.equals(j.task())).findFirst().orElseThrow();
   }
