@@ -2,7 +2,6 @@ package dev.autopilot.internal;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerName;
-import com.github.kagkarlsson.scheduler.task.CompletionHandler;
 import com.github.kagkarlsson.scheduler.task.Execution;
 import com.github.kagkarlsson.scheduler.task.ExecutionComplete;
 import com.github.kagkarlsson.scheduler.task.ExecutionContext;
@@ -69,8 +68,8 @@ public final class Runtime implements AutoCloseable {
   private int schemaVersion;
   private final Pauses pauses;
   private final Running running;
-  private final Slots slots;
   private Notifier notifier;
+  private final Executions executions;
   private volatile TaskCatalog catalog;
   private volatile boolean recordedLive = true;
 
@@ -88,7 +87,7 @@ public final class Runtime implements AutoCloseable {
     this.extensions = List.copyOf(xs);
     this.pauses = new Pauses(this);
     this.running = new Running(this);
-    this.slots = new Slots(this);
+    this.executions = new Executions(this, listener, pauses, running, new Slots(this));
   }
 
   public synchronized void start() {
@@ -213,109 +212,16 @@ public final class Runtime implements AutoCloseable {
     if (schedule != null) {
       b.scheduleOnStartup(RECURRING, null, schedule);
     }
-    return b.execute((TaskInstance<RunArgs> instance, ExecutionContext ctx) -> run(task, schedule, ctx.getExecution()));
+    return b.execute((TaskInstance<RunArgs> instance, ExecutionContext ctx) -> executions.run(task, schedule,
+        ctx.getExecution()));
   }
 
   static int attempt(Execution e) {
-    Object data = e.taskInstance.getData();
-    int offset = data instanceof RunArgs ? ((RunArgs) data).attemptOffset() : 0;
-    return e.consecutiveFailures + 1 + offset;
-  }
-
-  private CompletionHandler<RunArgs> done(CronSchedule schedule, Execution execution) {
-    if (schedule != null && RECURRING.equals(execution.getId())) {
-      // the next slot starts afresh (no attempts carried over from a deferral)
-      return new CompletionHandler.OnCompleteReschedule<>(schedule, null);
-    }
-    return new CompletionHandler.OnCompleteRemove<>();
-  }
-
-  /**
-   * One execution: skipped when the task is paused; put back a moment later when a concurrency
-   * slot is not free; otherwise the body, watched for cancellation and its timeout.
-   */
-  private CompletionHandler<RunArgs> run(Task task, CronSchedule schedule, Execution execution) {
-    RunArgs data = RunArgs.orNone((RunArgs) execution.taskInstance.getData());
-    if (pauses.isPaused(task.name())) {
-      listener.skipped(execution, "paused");
-      return done(schedule, execution);
-    }
-    if (!data.args().isEmpty()) {
-      try {
-        task.checkArgs(data.args()); // an attached client (the CLI) cannot check a task it only knows by name
-      } catch (IllegalArgumentException e) {
-        throw new TaskFailedException(task.name(), e, false);
-      }
-    }
-    Slots.Slot slot = null;
-    if (task.maxConcurrency() > 0) {
-      slot = slots.tryAcquire(task.name(), task.maxConcurrency());
-      if (slot == null) {
-        listener.deferred(execution);
-        Instant at = cfg.clock().instant().plusMillis(100 + ThreadLocalRandom.current().nextInt(400));
-        RunArgs carried = data.withAttemptOffset(data.attemptOffset() + execution.consecutiveFailures);
-        return (ec, ops) -> ops.reschedule(ec, at, carried);
-      }
-    }
-    Running.Run run = running.begin(task.name(), execution.getId(), task.timeout().orElse(null));
-    RunContext ctx = new RunContext(this, task.name(), execution.getId(), attempt(execution),
-        () -> closing || run.cancelled(), data.args());
-    try {
-      if (task.kind() == Task.Kind.JAVA) {
-        task.body().orElseThrow().run(ctx);
-      } else {
-        String skip = runSql(task, run);
-        if (skip != null) {
-          ctx.skip(skip);
-        }
-      }
-    } catch (RuntimeException | Error ex) {
-      java.util.Optional<RuntimeException> stop = stopped(task, run);
-      if (stop.isPresent()) {
-        throw stop.get();
-      }
-      throw ex;
-    } catch (Exception ex) {
-      throw stopped(task, run).orElseGet(() -> new TaskFailedException(task.name(), ex));
-    } finally {
-      running.end(run);
-      if (slot != null) {
-        slot.close();
-        if (notifier != null) {
-          Notifier.send(this, Notifier.DUE); // a run waiting for the slot may start now
-        }
-      }
-      if (ctx.skipReason() != null && !run.cancelled()) {
-        listener.skipped(execution, ctx.skipReason());
-      }
-    }
-    stopped(task, run).ifPresent(ex -> {
-      throw ex;
-    });
-    return done(schedule, execution);
-  }
-
-  /** @return the failure to record when the run was cancelled or timed out */
-  private java.util.Optional<RuntimeException> stopped(Task task, Running.Run run) {
-    if (run.cancelledBy() != null) {
-      return java.util.Optional.of(new RunCancelledException(run.cancelledBy()));
-    }
-    boolean late = task.timeout().isPresent()
-        && !run.startedAt.plus(task.timeout().get()).isAfter(cfg.clock().instant());
-    if (run.timedOut() || late) { // late: statement_timeout may fire before the watchdog
-      return java.util.Optional.of(new TaskFailedException(task.name(),
-          new java.util.concurrent.TimeoutException("timed out after " + human(task.timeout().orElseThrow()))));
-    }
-    return java.util.Optional.empty();
+    return Executions.attempt(e);
   }
 
   public static String human(Duration d) {
-    long ms = d.toMillis();
-    if (ms % 1000 != 0) {
-      return ms + " ms";
-    }
-    long s = ms / 1000;
-    return s % 60 != 0 || s < 60 ? s + " s" : (s / 60) + " min";
+    return Executions.human(d);
   }
 
   /**
@@ -327,7 +233,7 @@ public final class Runtime implements AutoCloseable {
     return runSql(task, null);
   }
 
-  private String runSql(Task task, Running.Run run) throws SQLException {
+  String runSql(Task task, Running.Run run) throws SQLException {
     String q = Jdbc.quoteIdent(cfg.schema());
     try (Connection c = cfg.dataSource().getConnection()) {
       c.setAutoCommit(true);
@@ -552,6 +458,11 @@ public final class Runtime implements AutoCloseable {
 
   Pauses pauses() {
     return pauses;
+  }
+
+  /** @return whether this instance listens for notifications (so it should also send them after freeing a slot) */
+  boolean notifying() {
+    return notifier != null;
   }
 
   private void requireLiveHost(String taskName) {
