@@ -19,7 +19,7 @@ cp_file="$target/classpath.txt"
 
 stale() {
   [ -f "$stamp" ] && [ -f "$cp_file" ] || return 0
-  [ -n "$(find pom.xml spi sql-bundle core packs all cli testing examples -path '*/target' -prune -o -type f -newer "$stamp" -print -quit)" ]
+  [ -n "$(find pom.xml spi sql-bundle core packs web all cli testing examples -path '*/target' -prune -o -type f -newer "$stamp" -print -quit)" ]
 }
 
 if stale; then

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Makes a Debian-like machine ready for Autopilot's demo and tests:
 #   PostgreSQL 15 server binaries, pg_cron, and pgvector (built from Debian's source
-#   package of the next release when no binary package exists).
+#   package of the next release when no binary package exists), and Debian's chromium and
+#   chromium-driver for the dashboard's browser tests (web/).
 # Idempotent: returns in well under a second when everything is already there.
 # Exit codes: 0 ready (pgvector may be missing: tests then use the real[] fallback),
-#             1 PostgreSQL or pg_cron cannot be installed.
+#             1 PostgreSQL, pg_cron, chromium or chromium-driver cannot be installed.
 set -euo pipefail
 
 PG_MAJOR="${AUTOPILOT_PG_MAJOR:-15}"
@@ -18,8 +19,9 @@ die() { log "ERROR: $*"; exit 1; }
 have_server() { [ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_dump" ]; }
 have_cron()   { [ -f "$PG_LIB/pg_cron.so" ] && [ -f "$PG_EXT/pg_cron.control" ]; }
 have_vector() { [ -f "$PG_LIB/vector.so" ] && [ -f "$PG_EXT/vector.control" ]; }
+have_browser() { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; }
 
-if have_server && have_cron && have_vector; then
+if have_server && have_cron && have_vector && have_browser; then
   exit 0
 fi
 
@@ -77,6 +79,13 @@ SRC
   fi
 fi
 
+if ! have_browser; then
+  log "installing chromium and chromium-driver (the dashboard's browser tests)"
+  apt_update
+  $SUDO apt-get install -y -qq chromium chromium-driver >&2 || die "could not install chromium and chromium-driver"
+fi
+
 have_server || die "PostgreSQL ${PG_MAJOR} server binaries still missing in ${PG_BIN}"
+have_browser || die "chromium or chromedriver still missing in /usr/bin (the dashboard's browser tests need both)"
 have_cron || die "pg_cron still missing in ${PG_LIB}"
 if have_vector; then log "ready: PostgreSQL ${PG_MAJOR}, pg_cron, pgvector"; else log "ready: PostgreSQL ${PG_MAJOR}, pg_cron (no pgvector)"; fi

@@ -36,6 +36,16 @@ public interface Monitor {
   Health health();
 
   /**
+   * pg_cron's jobs for this database and their newest runs, read in the database pg_cron lives
+   * in ({@code cron.job}, {@code cron.job_run_details}). Read-only; never throws for an
+   * unreachable or missing pg_cron, it says why instead.
+   *
+   * @param runLimit how many of the newest runs, at least 1
+   * @return the jobs and runs, or {@link PgCronStatus#available()} false with the reason
+   */
+  PgCronStatus pgCron(int runLimit);
+
+  /**
    * The hosts that started on this database, as they recorded themselves: which are alive, their
    * packs and task counts. Operator tools learn the task set from here.
    *

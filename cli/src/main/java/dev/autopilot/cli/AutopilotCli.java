@@ -8,10 +8,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The operator CLI: {@code status}, {@code jobs}, {@code cron}, {@code trigger}, {@code backups}
- * and {@code search} against any Autopilot database. It attaches as a client ({@code
- * Autopilot.attach()}): nothing runs in its JVM, triggers are queued for the running hosts, and
- * the task set is the one the running hosts recorded in the database.
+ * The operator CLI: {@code status}, {@code jobs}, {@code cron}, {@code trigger}, {@code pause},
+ * {@code resume}, {@code cancel}, {@code retry}, {@code backups}, {@code search} and {@code web} (the
+ * dashboard) against any Autopilot database. It attaches as a client ({@code Autopilot.attach()}):
+ * nothing runs in its JVM, triggers are queued for the running hosts, and the task set is the one
+ * the running hosts recorded in the database.
  *
  * <p>Exit codes: 0 done; 1 the operation failed (a task failed, nothing picked a trigger up in
  * time); 2 a wrong call (unknown command, option or task, bad value, unreachable database, no
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
     description = "Operates Autopilot (pg_cron + db-scheduler) on a PostgreSQL database.",
     subcommands = {StatusCommand.class, JobsCommand.class, CronCommand.class, TriggerCommand.class,
         PauseCommand.class, ResumeCommand.class, CancelCommand.class, RetryCommand.class,
-        BackupsCommand.class, SearchCommand.class, CommandLine.HelpCommand.class})
+        BackupsCommand.class, SearchCommand.class, WebCommand.class, CommandLine.HelpCommand.class})
 public final class AutopilotCli implements Runnable {
 
   /** Exit code of a wrong call. */

@@ -53,6 +53,7 @@ public final class DemoMain {
   private boolean startedDb;
   private HikariDataSource pool;
   private Autopilot autopilot;
+  private dev.autopilot.web.WebServer web;
 
   private DemoMain(Path repo, Duration duration) {
     this.repo = repo;
@@ -143,6 +144,8 @@ public final class DemoMain {
     List<TaskStatus> tasks = autopilot.monitor().tasks();
     out.println("      started in " + ms(t) + ": " + tasks.size() + " tasks, schema v" + h.schemaVersion()
         + ", SQL tasks on " + (h.pgCronUsable() ? "pg_cron" : "db-scheduler") + " (" + h.pgCronReason() + ")");
+    web = dashboard();
+    out.println("      dashboard: " + web.url() + " (loopback only; open it in a browser)");
 
     step(3, "Bootstrap: start-up tasks in priority order");
     bootstrap(tasks);
@@ -159,6 +162,7 @@ public final class DemoMain {
     }
 
     out.println();
+    out.println("Dashboard: " + web.url());
     out.println("Ready in " + ms(t0) + ". " + (duration == null ? "Running until Ctrl-C." : "Running for " + duration.toSeconds() + " s.")
         + " Finished jobs as they happen (try: ./autopilot status, ./autopilot trigger " + ExampleApp.SOURCE_CENSUS + "):");
     feed();
@@ -222,11 +226,24 @@ public final class DemoMain {
     Console.taskTable(out, autopilot.monitor().tasks());
   }
 
+  /** The dashboard on port 8080, or on any free port when 8080 is taken. */
+  private dev.autopilot.web.WebServer dashboard() {
+    int port = Integer.getInteger("autopilot.web.port", dev.autopilot.web.AutopilotWeb.DEFAULT_PORT);
+    try {
+      return dev.autopilot.web.AutopilotWeb.create(autopilot).port(port).start();
+    } catch (java.io.UncheckedIOException taken) {
+      return dev.autopilot.web.AutopilotWeb.create(autopilot).port(0).start();
+    }
+  }
+
   private void shutdown() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     stop.countDown();
+    if (web != null) {
+      web.close();
+    }
     if (autopilot != null) {
       autopilot.close();
     }
