@@ -11,9 +11,9 @@
 -- same pass. Node ids map to indexes through a direct array when the ids are dense enough
 -- (bigserial ids with few gaps: one subscript per endpoint), else through a join in SQL.
 --
--- One iteration is two passes over plpgsql arrays (expanded float8[]/int[]: a subscript is O(1)):
--- contributions r(u)/out(u) and the dangling mass per node, then for every node the sum of its
--- sources' contributions in a local variable, the base term and the L1 change. On 100k nodes and
+-- One iteration is one pass over plpgsql arrays (expanded float8[]/int[]: a subscript is O(1)):
+-- for every node the sum of its sources' contributions r(u)/out(u) in a local variable, the base
+-- term, the L1 change, and its contribution (or dangling mass) for the next iteration. On 100k nodes and
 -- 1M edges an iteration takes a fraction of what V007's per-node gather subquery took.
 --
 -- Write-back is one UPDATE from unnest(ids, ranks), no join to a temporary table, skipping rows
@@ -53,6 +53,8 @@ DECLARE
   outdeg   int[];
   r        double precision[];
   c        double precision[];
+  cn       double precision[];
+  dnext    double precision;
   min_id   bigint;
   span     bigint;
   ps       int := -1;
@@ -126,19 +128,22 @@ BEGIN
   off[n + 1] := s;
   r := array_fill(1.0::double precision / n, ARRAY[n]);
   c := array_fill(0::double precision, ARRAY[n]);
+  dangling := 0;
+  FOR u IN 1..n LOOP
+    IF outdeg[u] = 0 THEN
+      dangling := dangling + r[u];
+    ELSE
+      c[u] := r[u] / outdeg[u];
+    END IF;
+  END LOOP;
+  cn := c;
   t1 := clock_timestamp();
   LOOP
     it := it + 1;
-    dangling := 0;
-    FOR u IN 1..n LOOP
-      IF outdeg[u] = 0 THEN
-        dangling := dangling + r[u];
-      ELSE
-        c[u] := r[u] / outdeg[u];
-      END IF;
-    END LOOP;
     base := (1 - p_damping) / n + p_damping * dangling / n;
     delta := 0;
+    dnext := 0;
+    -- one pass: gather, new rank, L1 change, and the next iteration's contributions and dangling mass
     FOR u IN 1..n LOOP
       acc := 0;
       FOR e IN off[u]..off[u + 1] - 1 LOOP
@@ -147,7 +152,14 @@ BEGIN
       x := base + p_damping * acc;
       delta := delta + abs(x - r[u]);
       r[u] := x;
+      IF outdeg[u] = 0 THEN
+        dnext := dnext + x;
+      ELSE
+        cn[u] := x / outdeg[u];
+      END IF;
     END LOOP;
+    c := cn;
+    dangling := dnext;
     EXIT WHEN delta < p_tol OR it >= p_max_iter;
   END LOOP;
   t2 := clock_timestamp();
