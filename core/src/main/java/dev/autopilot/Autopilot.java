@@ -500,7 +500,9 @@ public final class Autopilot implements AutoCloseable {
       boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
       String prefix = "[" + instance + "] ";
 
-      Map<Class<?>, Object> svc = dev.autopilot.internal.learning.LearningServices.withDefaults(services);
+      Map<Class<?>, Object> svc = new LinkedHashMap<>(dev.autopilot.internal.learning.LearningServices.withDefaults(services));
+      svc.putIfAbsent(dev.autopilot.internal.embed.BackgroundEmbedding.class, new dev.autopilot.internal.embed.BackgroundEmbedding());
+      svc = Map.copyOf(svc);
       List<TaskCatalog.Contribution> all = new ArrayList<>();
       if (settings.getBoolean(Settings.BUILT_IN_TASKS, true)) {
         dev.autopilot.internal.Pack.Context pc = new dev.autopilot.internal.Pack.Context(settings, schema, svc);

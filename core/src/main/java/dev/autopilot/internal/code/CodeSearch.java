@@ -165,4 +165,12 @@ public final class CodeSearch {
     });
   }
 
+  /**
+   * @return how many live chunks have a vector of the current model so far, and whether this
+   *     instance is still embedding in the background: a search made meanwhile finds chunks
+   *     without a vector by their words only
+   */
+  public dev.autopilot.internal.embed.EmbeddingProgress embeddingProgress() {
+    return dev.autopilot.internal.embed.EmbeddingProgress.of(jdbc, schema, services);
+  }
 }
