@@ -48,7 +48,7 @@ public final class Embedder {
   /** Enough text for the model's 256 word pieces; longer text only costs tokenizer time. */
   static final int MAX_CHARS = 1500;
   /** Rows read, and texts handed to the model, at a time. */
-  static final int PAGE = 128;
+  static final int PAGE = 64;
 
   private record Row(long id, String text, String hash) {}
 

