@@ -19,13 +19,13 @@ cp_file="$target/classpath.txt"
 
 stale() {
   [ -f "$stamp" ] && [ -f "$cp_file" ] || return 0
-  [ -n "$(find pom.xml spi sql-bundle core testing examples -path '*/target' -prune -o -type f -newer "$stamp" -print -quit)" ]
+  [ -n "$(find pom.xml spi sql-bundle core packs all cli testing examples -path '*/target' -prune -o -type f -newer "$stamp" -print -quit)" ]
 }
 
 if stale; then
   echo "[autopilot] building (only when sources changed) ..." >&2
   log="$(mktemp)"
-  build() { ./mvnw -B -q "$@" -pl examples -am package -Dmaven.test.skip=true >"$log" 2>&1; }
+  build() { ./mvnw -B -q "$@" -pl examples -am package -DskipTests >"$log" 2>&1; }
   # offline first (fast, no network); a fresh machine without the dependencies cached goes online
   if ! build -o && ! build; then
     cat "$log" >&2

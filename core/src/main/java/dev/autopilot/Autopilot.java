@@ -1,9 +1,16 @@
 package dev.autopilot;
 
+import dev.autopilot.internal.CatalogRecorder;
+import dev.autopilot.internal.Extension;
 import dev.autopilot.internal.MonitorImpl;
+import dev.autopilot.internal.Pack;
+import dev.autopilot.internal.Packs;
 import dev.autopilot.internal.Runtime;
 import dev.autopilot.internal.Settings;
 import dev.autopilot.internal.TaskCatalog;
+import dev.autopilot.internal.bootstrap.Bootstrap;
+import dev.autopilot.internal.pgcron.PgCronEngine;
+import dev.autopilot.spi.CacheRegistry;
 import dev.autopilot.spi.Task;
 import dev.autopilot.spi.TaskProvider;
 import java.lang.management.ManagementFactory;
@@ -14,6 +21,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +32,8 @@ import java.util.Properties;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +70,6 @@ public final class Autopilot implements AutoCloseable {
 
   private final Runtime runtime;
   private final Monitor monitor;
-  private volatile dev.autopilot.internal.code.CodeSearch search;
 
   private Autopilot(Runtime runtime) {
     this.runtime = runtime;
@@ -92,7 +101,9 @@ public final class Autopilot implements AutoCloseable {
    * Attaches to a database an Autopilot host already runs on, as a client for operator tools:
    * nothing is migrated, no scheduler starts and no task runs in this JVM. {@link #monitor()}
    * answers as usual (health reports this instance as not alive), and {@link #trigger(String)}
-   * queues a run that the running instances pick up within their polling interval. Use
+   * queues a run that the running instances pick up within their polling interval. The task set
+   * is the one the running hosts recorded in the database ({@link Monitor#instances()}), not this
+   * builder's: a trigger of a task no running host has is refused. Use
    * {@link #start()} or this method, not both.
    *
    * @return this, for chaining
@@ -153,7 +164,8 @@ public final class Autopilot implements AutoCloseable {
 
   /**
    * Looks up a service: one the host registered with {@link Builder#service}, or one Autopilot
-   * provides ({@link PatternCache}, {@link dev.autopilot.spi.CacheRegistry}).
+   * or a pack on the class path provides (for example {@link dev.autopilot.spi.CacheRegistry};
+   * the code pack's {@code CodeSearch}, the learning pack's {@code PatternCache}).
    *
    * @param type the service type
    * @param <T> the service type
@@ -161,33 +173,6 @@ public final class Autopilot implements AutoCloseable {
    */
   public <T> Optional<T> service(Class<T> type) {
     return Optional.ofNullable(type.cast(runtime.services().get(type)));
-  }
-
-  /**
-   * Finds the ingested code chunks most relevant to a query: the query is embedded with the
-   * current {@link dev.autopilot.spi.EmbeddingModel} and compared with the chunks' vectors
-   * (pgvector's HNSW index where rag-setup created it, else an exact scan of the real[] vectors
-   * in process), united with PostgreSQL full-text matches of the query words; see
-   * {@link SearchHit#score()}. Chunks come from the {@code code-ingest} task; chunks without a
-   * vector yet can still be found by their words.
-   *
-   * @param query natural language or code words, for example {@code "parse the cron expression"}
-   * @param k how many hits at most
-   * @return the best hits, best first; empty for a blank query or k &lt;= 0
-   * @throws AutopilotException when the database or the model fails
-   */
-  public List<SearchHit> search(String query, int k) {
-    dev.autopilot.internal.code.CodeSearch s = search;
-    if (s == null) {
-      synchronized (this) {
-        if (search == null) {
-          search = new dev.autopilot.internal.code.CodeSearch(runtime.dataSource(), runtime.schema(),
-              runtime.services(), runtime.settings().get("autopilot.rag.storage").orElse("auto"));
-        }
-        s = search;
-      }
-    }
-    return s.search(query, k);
   }
 
   /** @return the monitoring API over both engines */
@@ -500,16 +485,25 @@ public final class Autopilot implements AutoCloseable {
       boolean discover = settings.getBoolean(Settings.DISCOVERY, true);
       String prefix = "[" + instance + "] ";
 
-      Map<Class<?>, Object> svc = new LinkedHashMap<>(dev.autopilot.internal.learning.LearningServices.withDefaults(services));
-      svc.putIfAbsent(dev.autopilot.internal.embed.BackgroundEmbedding.class, new dev.autopilot.internal.embed.BackgroundEmbedding());
-      svc = Map.copyOf(svc);
+      List<Pack> packs = Packs.discover(classLoader, prefix);
+      Map<Class<?>, Object> offered = new LinkedHashMap<>(services);
+      offered.putIfAbsent(CacheRegistry.class, new CacheRegistry());
       List<TaskCatalog.Contribution> all = new ArrayList<>();
-      if (settings.getBoolean(Settings.BUILT_IN_TASKS, true)) {
-        dev.autopilot.internal.Pack.Context pc = new dev.autopilot.internal.Pack.Context(settings, schema, svc);
-        for (dev.autopilot.internal.Pack pack : dev.autopilot.internal.Packs.all()) {
-          pack.tasks(pc).forEach(t -> all.add(new TaskCatalog.Contribution(t, "built-in pack " + pack.name())));
+      List<Function<Runtime, Extension>> extensions = new ArrayList<>();
+      extensions.add(rt -> new PgCronEngine()); // decides the SQL engine, reconciles cron.job
+      extensions.add(Bootstrap::new); // opens or joins the start-up wave in afterStart
+      boolean builtIn = settings.getBoolean(Settings.BUILT_IN_TASKS, true);
+      for (Pack pack : packs) {
+        Pack.Context pc = new Pack.Context(settings, schema, dataSource, offered);
+        pack.services(pc, offered);
+        extensions.addAll(pack.extensions(pc).stream().map(x -> (Function<Runtime, Extension>) rt -> x).toList());
+        if (builtIn) {
+          pack.tasks(pc).forEach(t -> all.add(new TaskCatalog.Contribution(t, "pack " + pack.name())));
         }
       }
+      Map<Class<?>, Object> svc = Collections.unmodifiableMap(offered);
+      List<String> packNames = packs.stream().map(Pack::name).collect(Collectors.toList());
+      extensions.add(rt -> new CatalogRecorder(packNames)); // last: records the engines the others decided
       all.addAll(tasks);
       for (TaskProvider p : providers) {
         p.tasks().forEach(t -> all.add(new TaskCatalog.Contribution(t, "provider " + p.name())));
@@ -521,9 +515,10 @@ public final class Autopilot implements AutoCloseable {
       }
       TaskCatalog catalog = TaskCatalog.build(all, settings);
       Runtime rt = new Runtime(new Runtime.Config(dataSource, settings, catalog, schema, instance, threads, polling,
-          zone, clock, svc, classLoader));
-      log.info("{}configured: schema={}, threads={}, polling-interval={}, zone={}, tasks={} ({} enabled), discovery={}",
-          prefix, schema, threads, polling, zone, catalog.size(),
+          zone, clock, svc, classLoader, Packs.migrationModules(packs), extensions));
+      log.info("{}configured: schema={}, threads={}, polling-interval={}, zone={}, packs={}, tasks={} ({} enabled),"
+          + " discovery={}", prefix, schema, threads, polling, zone,
+          packs.stream().map(Pack::name).collect(Collectors.joining(",")), catalog.size(),
           catalog.entries().stream().filter(TaskCatalog.Entry::enabled).count(), discover);
       return new Autopilot(rt);
     }

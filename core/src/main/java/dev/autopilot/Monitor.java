@@ -34,4 +34,12 @@ public interface Monitor {
 
   /** @return health now */
   Health health();
+
+  /**
+   * The hosts that started on this database, as they recorded themselves: which are alive, their
+   * packs and task counts. Operator tools learn the task set from here.
+   *
+   * @return every recorded instance, live ones first
+   */
+  List<InstanceStatus> instances();
 }

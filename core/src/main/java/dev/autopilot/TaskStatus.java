@@ -17,6 +17,8 @@ import java.time.Instant;
  * @param lastOutcome the state of its last finished run, or null
  * @param lastError the error message of its last finished run if it did not succeed, or null
  * @param description a one-line description
+ * @param pack the pack the task belongs to ({@code maintenance} for core's own, a pack's name, or
+ *     the host's {@code Task.Builder#pack})
  */
 public record TaskStatus(
     String name,
@@ -30,4 +32,5 @@ public record TaskStatus(
     Instant lastRun,
     JobState lastOutcome,
     String lastError,
-    String description) {}
+    String description,
+    String pack) {}

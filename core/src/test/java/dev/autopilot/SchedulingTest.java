@@ -34,7 +34,9 @@ class SchedulingTest {
         .schedule("tick", "@every 300ms")
         .build().start()) {
       Await.until(Duration.ofSeconds(30), "4 runs", () -> runs.get() >= 4);
-      ap.flushHistory(Duration.ofSeconds(5));
+      // a run's history row is written after its body returned: wait for the rows, not the bodies
+      Await.until(Duration.ofSeconds(30), "4 history rows", () -> ap.flushHistory(Duration.ofSeconds(5))
+          && ap.monitor().jobs(JobQuery.all().task("tick").states(JobState.SUCCEEDED)).size() >= 4);
       List<JobRecord> done = ap.monitor().jobs(JobQuery.all().task("tick").states(JobState.SUCCEEDED).oldestFirst());
       assertTrue(done.size() >= 4, "history rows: " + done.size());
       assertTrue(done.size() <= runs.get(), "no more rows than runs");

@@ -71,7 +71,7 @@ class TwoInstancesTest {
       int versions = jdbc.queryOne("SELECT count(*) FROM twice.autopilot_schema_history", ps -> {}, rs -> rs.getInt(1)).orElseThrow();
       int distinct = jdbc.queryOne("SELECT count(DISTINCT version) FROM twice.autopilot_schema_history", ps -> {}, rs -> rs.getInt(1)).orElseThrow();
       assertEquals(distinct, versions, "each migration recorded once");
-      assertEquals(dev.autopilot.internal.Migrator.load(getClass().getClassLoader()).size(), versions);
+      assertEquals(dev.autopilot.internal.Migrator.load(getClass().getClassLoader(), "core").size(), versions);
 
       for (int i = 0; i < 60; i++) {
         aps.get(i % 2).trigger("one-off");

@@ -67,6 +67,12 @@ public final class Jdbc {
     }
   }
 
+  public static <T> Optional<T> queryOne(Connection c, String sql, Setter setter, RowMapper<T> mapper)
+      throws SQLException {
+    List<T> rows = query(c, sql, setter, mapper);
+    return rows.isEmpty() ? Optional.empty() : Optional.ofNullable(rows.get(0));
+  }
+
   public static int update(Connection c, String sql, Setter setter) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       setter.set(ps);

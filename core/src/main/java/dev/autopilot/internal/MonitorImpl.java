@@ -153,10 +153,16 @@ public final class MonitorImpl implements Monitor {
           engine.reason(), e.cron() == null ? null : e.cron().toString(),
           e.task().trigger().startupPriority().isPresent() ? e.task().trigger().startupPriority().getAsInt() : null,
           e.enabled(), e.enabled() ? n : null, l == null ? null : l.startedAt(), l == null ? null : l.state(),
-          l == null || l.state() == JobState.SUCCEEDED ? null : l.errorMessage(), e.task().description()));
+          l == null || l.state() == JobState.SUCCEEDED ? null : l.errorMessage(), e.task().description(),
+          e.task().pack()));
     }
     out.sort(Comparator.comparing(TaskStatus::name));
     return out;
+  }
+
+  @Override
+  public List<dev.autopilot.InstanceStatus> instances() {
+    return new CatalogStore(rt.jdbc(), rt.schema()).instances();
   }
 
   @Override

@@ -48,7 +48,9 @@ public final class Runtime implements AutoCloseable {
       ZoneId zone,
       Clock clock,
       Map<Class<?>, Object> services,
-      ClassLoader classLoader) {}
+      ClassLoader classLoader,
+      List<String> migrationModules,
+      List<java.util.function.Function<Runtime, Extension>> extensions) {}
 
   private final Config cfg;
   private final Jdbc jdbc;
@@ -65,14 +67,21 @@ public final class Runtime implements AutoCloseable {
   private volatile boolean attached;
   private com.github.kagkarlsson.scheduler.SchedulerClient client;
   private int schemaVersion;
+  private volatile TaskCatalog catalog;
+  private volatile boolean recordedLive = true;
 
   public Runtime(Config cfg) {
     this.cfg = cfg;
     this.jdbc = new Jdbc(cfg.dataSource());
     this.logPrefix = "[" + cfg.instanceName() + "] ";
+    this.catalog = cfg.catalog();
     this.listener = new JobListener(this);
     this.progress = new ProgressStore(jdbc, cfg.schema(), cfg.instanceName());
-    this.extensions = Extensions.create(this);
+    List<Extension> xs = new ArrayList<>();
+    for (java.util.function.Function<Runtime, Extension> f : cfg.extensions()) {
+      xs.add(f.apply(this));
+    }
+    this.extensions = List.copyOf(xs);
   }
 
   public synchronized void start() {
@@ -80,7 +89,8 @@ public final class Runtime implements AutoCloseable {
       return;
     }
     long t0 = System.nanoTime();
-    Migrator.Result m = new Migrator(cfg.dataSource(), cfg.schema(), cfg.classLoader(), logPrefix).migrate();
+    Migrator.Result m = new Migrator(cfg.dataSource(), cfg.schema(), cfg.classLoader(), logPrefix,
+        cfg.migrationModules()).migrate();
     schemaVersion = m.current();
     history = new HistoryWriter(cfg.dataSource(), cfg.schema(), logPrefix, 200, "autopilot-history-" + cfg.instanceName());
     for (Extension x : extensions) {
@@ -88,7 +98,7 @@ public final class Runtime implements AutoCloseable {
     }
     List<com.github.kagkarlsson.scheduler.task.Task<?>> known = new ArrayList<>();
     List<CustomTask<Void>> startTasks = new ArrayList<>();
-    for (TaskCatalog.Entry e : cfg.catalog().entries()) {
+    for (TaskCatalog.Entry e : catalog().entries()) {
       CustomTask<Void> t = dbTask(e);
       if (e.enabled() && e.cron() != null && engineOf(e).engine() == dev.autopilot.Engine.DB_SCHEDULER) {
         startTasks.add(t); // db-scheduler adds start tasks to the known tasks itself
@@ -116,7 +126,7 @@ public final class Runtime implements AutoCloseable {
       x.afterStart(this);
     }
     log.info("{}started in {} ms: {} task(s), schema {} v{}, {} thread(s), polling every {}", logPrefix,
-        (System.nanoTime() - t0) / 1_000_000, cfg.catalog().size(), cfg.schema(), schemaVersion,
+        (System.nanoTime() - t0) / 1_000_000, catalog().size(), cfg.schema(), schemaVersion,
         cfg.threads(), cfg.pollingInterval());
   }
 
@@ -135,8 +145,13 @@ public final class Runtime implements AutoCloseable {
       throw new AutopilotException("no Autopilot schema '" + cfg.schema()
           + "' in this database (start the host application once: it migrates)");
     }
-    schemaVersion = jdbc.queryOne("SELECT coalesce(max(version), 0) FROM " + q + ".autopilot_schema_history",
-        Jdbc.NONE, rs -> rs.getInt(1)).orElse(0);
+    schemaVersion = jdbc.queryOne("SELECT coalesce(max(version), 0) FROM " + q + ".autopilot_schema_history"
+        + " WHERE module IN ('" + Migrator.CORE + "', 'legacy')", Jdbc.NONE, rs -> rs.getInt(1)).orElse(0);
+    CatalogStore.Recorded recorded = new CatalogStore(jdbc, cfg.schema()).recorded();
+    if (recorded.catalog().size() > 0) {
+      catalog = recorded.catalog();
+      recordedLive = recorded.live();
+    }
     for (Extension x : extensions) {
       x.inspect(this);
     }
@@ -146,7 +161,7 @@ public final class Runtime implements AutoCloseable {
   }
 
   private void removeDisabledRecurring() {
-    for (TaskCatalog.Entry e : cfg.catalog().entries()) {
+    for (TaskCatalog.Entry e : catalog().entries()) {
       if (!e.enabled() || e.cron() == null || engineOf(e).engine() != dev.autopilot.Engine.DB_SCHEDULER) {
         int n = jdbc.update("DELETE FROM " + Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks"
             + " WHERE task_name = ? AND task_instance = ? AND NOT picked", ps -> {
@@ -298,8 +313,12 @@ public final class Runtime implements AutoCloseable {
    * @return the execution id
    */
   public String trigger(String taskName, String prefix) {
-    TaskCatalog.Entry e = cfg.catalog().get(taskName);
     requireStarted();
+    TaskCatalog.Entry e = catalog().get(taskName);
+    if (attached && !started && !recordedLive) {
+      throw new AutopilotException("no Autopilot host is running on schema " + cfg.schema() + " (no heartbeat in the"
+          + " last " + CatalogStore.LIVE.toSeconds() + " s): a trigger of " + taskName + " would not run");
+    }
     String id = prefix + "-" + UUID.randomUUID();
     if (!started) {
       client.schedule(new TaskInstance<Void>(e.name(), id), cfg.clock().instant());
@@ -395,8 +414,9 @@ public final class Runtime implements AutoCloseable {
     return jdbc;
   }
 
+  /** @return the task set: the builder's, or on an attached client the one running hosts recorded */
   public TaskCatalog catalog() {
-    return cfg.catalog();
+    return catalog;
   }
 
   public String instanceName() {

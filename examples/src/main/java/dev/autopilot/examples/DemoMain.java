@@ -1,10 +1,11 @@
 package dev.autopilot.examples;
 
+import dev.autopilot.cli.Console;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.autopilot.Autopilot;
 import dev.autopilot.BootstrapStatus;
-import dev.autopilot.SearchHit;
+import dev.autopilot.code.SearchHit;
 import dev.autopilot.Health;
 import dev.autopilot.JobQuery;
 import dev.autopilot.JobRecord;
@@ -150,12 +151,15 @@ public final class DemoMain {
     Console.taskTable(out, autopilot.monitor().tasks());
 
     step(5, "Sample search: \"" + SAMPLE_QUERY + "\"");
-    List<SearchHit> hits = autopilot.search(SAMPLE_QUERY, 3);
+    dev.autopilot.code.CodeSearch search = dev.autopilot.code.CodeSearch.of(autopilot);
+    List<SearchHit> hits = search.search(SAMPLE_QUERY, 3);
     if (hits.isEmpty()) {
       out.println("      no hits");
     } else {
       hits.forEach(hit -> out.println("      " + Console.hit(hit)));
     }
+    // the bootstrap waits for embeddings at most autopilot.code.embed.wait: say what search answered from
+    out.println("      answered from " + search.embeddingProgress());
 
     out.println();
     out.println("Ready in " + ms(t0) + ". " + (duration == null ? "Running until Ctrl-C." : "Running for " + duration.toSeconds() + " s.")

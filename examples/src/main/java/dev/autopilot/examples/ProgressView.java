@@ -1,5 +1,6 @@
 package dev.autopilot.examples;
 
+import dev.autopilot.cli.Console;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

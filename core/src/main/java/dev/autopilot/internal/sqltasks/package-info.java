@@ -1,6 +1,7 @@
 /**
- * The built-in pack of pure-SQL tasks (TASKS.md, "Engine: pg_cron"): each task is one statement
- * calling a stored procedure of the SQL bundle (V003..V008), run by pg_cron where usable and by
- * db-scheduler otherwise.
+ * Pure-SQL tasks: {@link dev.autopilot.internal.sqltasks.SqlTasks} builds them for core and the
+ * packs (one statement calling a stored procedure, run by pg_cron where usable and by
+ * db-scheduler otherwise); {@link dev.autopilot.internal.sqltasks.MaintenancePack} is core's own
+ * maintenance pack.
  */
 package dev.autopilot.internal.sqltasks;

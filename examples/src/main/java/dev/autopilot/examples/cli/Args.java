@@ -76,7 +76,7 @@ final class Args {
   /** Rejects options the command does not know, so a typo never passes silently. */
   void allow(String command, Set<String> allowed, String usage) {
     for (String o : options.keySet()) {
-      if (!allowed.contains(o) && !AutopilotCli.GLOBAL_OPTIONS.contains(o)) {
+      if (!allowed.contains(o) && !Set.of("--json", "--repo", "--help", "-h").contains(o)) {
         throw new UsageException("option " + o + " does not apply to '" + command + "'", usage);
       }
     }

@@ -2,7 +2,7 @@ package dev.autopilot.examples.features;
 
 import dev.autopilot.Autopilot;
 import dev.autopilot.TaskStatus;
-import dev.autopilot.examples.Console;
+import dev.autopilot.cli.Console;
 import dev.autopilot.spi.Task;
 import java.io.PrintStream;
 import java.util.List;

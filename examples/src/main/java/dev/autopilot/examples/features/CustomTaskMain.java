@@ -1,5 +1,6 @@
 package dev.autopilot.examples.features;
 
+import dev.autopilot.cli.JobWait;
 import dev.autopilot.Autopilot;
 import dev.autopilot.JobQuery;
 import dev.autopilot.JobRecord;
@@ -94,7 +95,7 @@ public final class CustomTaskMain {
   }
 
   static JobRecord waitFor(Autopilot ap, String task, String executionId) {
-    return dev.autopilot.examples.JobWait.awaitFinished(ap, task, executionId, Duration.ofSeconds(60), null)
+    return dev.autopilot.cli.JobWait.awaitFinished(ap, task, executionId, Duration.ofSeconds(60), null)
         .orElseThrow(() -> new IllegalStateException(task + " did not finish in 60 s"));
   }
 

@@ -1,8 +1,8 @@
 package dev.autopilot.examples.features;
 
 import dev.autopilot.Autopilot;
-import dev.autopilot.SearchHit;
-import dev.autopilot.spi.EmbeddingModel;
+import dev.autopilot.code.SearchHit;
+import dev.autopilot.code.EmbeddingModel;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -90,7 +90,7 @@ public final class EmbeddingModelMain {
         .pollingInterval(Duration.ofMillis(200))
         .build().start()) {
       out.println("bootstrap: " + (ap.awaitBootstrap(Duration.ofMinutes(2)).succeeded() ? "done" : "not finished"));
-      List<SearchHit> hits = ap.search("parse cron schedule", 3);
+      List<SearchHit> hits = dev.autopilot.code.CodeSearch.of(ap).search("parse cron schedule", 3);
       hits.forEach(h -> out.printf(Locale.ROOT, "%.3f  %s:%d-%d%n", h.score(), h.path(), h.startLine(), h.endLine()));
       return hits;
     }

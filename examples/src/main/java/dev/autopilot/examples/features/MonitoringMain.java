@@ -5,7 +5,7 @@ import dev.autopilot.Health;
 import dev.autopilot.JobQuery;
 import dev.autopilot.JobRecord;
 import dev.autopilot.JobState;
-import dev.autopilot.examples.Console;
+import dev.autopilot.cli.Console;
 import dev.autopilot.spi.RetryPolicy;
 import dev.autopilot.spi.Task;
 import dev.autopilot.spi.Trigger;

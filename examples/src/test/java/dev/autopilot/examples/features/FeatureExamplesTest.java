@@ -60,7 +60,7 @@ class FeatureExamplesTest {
   @Test
   void aCustomEmbeddingModelIngestsAndFindsTheRelevantChunkFirst(TestDatabase db, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
     DataSource ds = own(db, "embedding");
-    List<dev.autopilot.SearchHit> hits = EmbeddingModelMain.run(ds, dir, out);
+    List<dev.autopilot.code.SearchHit> hits = EmbeddingModelMain.run(ds, dir, out);
     assertFalse(hits.isEmpty(), "hits");
     assertEquals("Cron.java", hits.get(0).path(), hits.toString());
     try (java.sql.Connection c = ds.getConnection(); java.sql.Statement s = c.createStatement();
