@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Numbers for the issue's report; prints, never asserts on time. Run with
- * {@code ./mvnw -B -o verify -pl core -am -Dtest=SqlTasksBenchmark -Dgroups=benchmark
+ * {@code ./mvnw -B -o verify -pl all -am -Dtest=SqlTasksBenchmark -Dgroups=benchmark
  * -DexcludedGroups=none -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("benchmark")
