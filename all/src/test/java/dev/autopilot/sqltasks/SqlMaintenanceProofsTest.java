@@ -17,6 +17,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -73,6 +74,80 @@ class SqlMaintenanceProofsTest {
       assertEquals(1.0, sum, 1e-9);
       assertEquals(String.valueOf(ref.iterations), rows(c, "SELECT value::jsonb->>'iterations' FROM task_state"
           + " WHERE task_name = 'pagerank-recalculation'").get(0).get(0));
+    }
+  }
+
+  /**
+   * Ids far apart (the procedure maps them through a join instead of a direct array), edges of
+   * several kinds, self-loops and dangling nodes; a re-run on the unchanged graph rewrites no row.
+   */
+  @Test
+  void pageRankOnSparseIdsMatchesTheReferenceAndARerunWritesNothing(TestDatabase db) throws Exception {
+    try (Connection c = migrated(db, "rank_sparse")) {
+      int n = 500;
+      Random rnd = new Random(7);
+      TreeSet<Long> pairs = new TreeSet<>();
+      while (pairs.size() < 3000) {
+        int s = rnd.nextInt(n - 50); // the last 50 nodes are dangling
+        int t = rnd.nextInt(n);
+        pairs.add((long) s * n + t);
+      }
+      for (int k = 0; k < n - 50; k += 9) {
+        pairs.add((long) k * n + k); // self-loops count like any edge
+      }
+      // ids 1000, 1000 + 7919, ...: far too sparse for a direct id -> index array
+      exec(c, "INSERT INTO graph_nodes(id, codebase, path) SELECT 1000 + g * 7919, 'c', 'f' || g FROM generate_series(0, "
+          + (n - 1) + ") g");
+      StringBuilder sql = new StringBuilder("INSERT INTO graph_edges(source_id, target_id, kind) VALUES ");
+      int[] src = new int[pairs.size()];
+      int[] dst = new int[pairs.size()];
+      int i = 0;
+      for (long p : pairs) {
+        src[i] = (int) (p / n);
+        dst[i] = (int) (p % n);
+        sql.append(i == 0 ? "" : ",").append('(').append(1000 + src[i] * 7919L).append(',')
+            .append(1000 + dst[i] * 7919L).append(",'import')");
+        i++;
+      }
+      exec(c, sql.toString(), "INSERT INTO graph_edges(source_id, target_id, kind) SELECT source_id, target_id, 'call'"
+          + " FROM graph_edges WHERE source_id % 3 = 0", "CALL pagerank_recalculation()");
+      PageRankReference ref = new PageRankReference();
+      double[] expected = ref.run(n, src, dst, 0.85, 1e-6, 50);
+      double maxDiff = 0;
+      double sum = 0;
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id, pagerank FROM graph_nodes")) {
+        while (rs.next()) {
+          int k = (int) ((rs.getLong(1) - 1000) / 7919);
+          maxDiff = Math.max(maxDiff, Math.abs(rs.getDouble(2) - expected[k]));
+          sum += rs.getDouble(2);
+        }
+      }
+      assertTrue(maxDiff < 1e-12, "same iteration as the reference: " + maxDiff);
+      assertEquals(1.0, sum, 1e-9);
+      assertEquals(List.of(List.of(String.valueOf(ref.iterations), String.valueOf(src.length))), rows(c,
+          "SELECT value::jsonb->>'iterations', value::jsonb->>'edges' FROM task_state WHERE task_name = 'pagerank-recalculation'"));
+      String versions = rows(c, "SELECT id, xmin::text FROM graph_nodes ORDER BY id").toString();
+      exec(c, "CALL pagerank_recalculation()");
+      assertEquals(versions, rows(c, "SELECT id, xmin::text FROM graph_nodes ORDER BY id").toString(), "no row rewritten");
+    }
+  }
+
+  /** A cycle 1 -> 2 -> 3 -> 1 (one edge of two kinds), 4 -> 3 with nobody linking to 4, and 5 with no edges (dangling). */
+  @Test
+  void pageRankOnAKnownGraphMatchesTheReference(TestDatabase db) throws Exception {
+    try (Connection c = migrated(db, "rank_known")) {
+      exec(c, "INSERT INTO graph_nodes(id, codebase, path) SELECT g, 'c', 'f' || g FROM generate_series(1, 5) g",
+          "INSERT INTO graph_edges(source_id, target_id, kind) VALUES (1, 2, 'import'), (2, 3, 'import'),"
+          + " (3, 1, 'import'), (3, 1, 'call'), (4, 3, 'import')",
+          "CALL pagerank_recalculation()");
+      double[] expected = new PageRankReference().run(5, new int[] {0, 1, 2, 3}, new int[] {1, 2, 0, 2}, 0.85, 1e-6, 50);
+      List<List<String>> got = rows(c, "SELECT pagerank FROM graph_nodes ORDER BY id");
+      for (int k = 0; k < 5; k++) {
+        assertEquals(expected[k], Double.parseDouble(got.get(k).get(0)), 1e-12, "node " + (k + 1));
+      }
+      // nobody links to 4 or 5: they keep only the teleport and dangling share, and the same one
+      assertEquals(expected[3], expected[4], 1e-15);
+      assertTrue(expected[2] > expected[0] && expected[0] > expected[1] && expected[1] > expected[3], Arrays.toString(expected));
     }
   }
 

@@ -154,12 +154,15 @@ public final class DemoMain {
     Console.taskTable(out, autopilot.monitor().tasks());
 
     step(5, "Sample search: \"" + SAMPLE_QUERY + "\"");
-    List<SearchHit> hits = dev.autopilot.code.CodeSearch.of(autopilot).search(SAMPLE_QUERY, 3);
+    dev.autopilot.code.CodeSearch search = dev.autopilot.code.CodeSearch.of(autopilot);
+    List<SearchHit> hits = search.search(SAMPLE_QUERY, 3);
     if (hits.isEmpty()) {
       out.println("      no hits");
     } else {
       hits.forEach(hit -> out.println("      " + Console.hit(hit)));
     }
+    // the bootstrap waits for embeddings at most autopilot.code.embed.wait: say what search answered from
+    out.println("      answered from " + search.embeddingProgress());
 
     out.println();
     out.println("Dashboard: " + web.url());

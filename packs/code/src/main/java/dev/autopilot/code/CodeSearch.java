@@ -71,4 +71,17 @@ public final class CodeSearch {
   public List<SearchHit> search(SearchRequest request) {
     return delegate.search(Objects.requireNonNull(request, "request"));
   }
+
+  /**
+   * How many ingested chunks have a vector yet. At the first start the bootstrap does not wait
+   * for all embeddings ({@code autopilot.code.embed.wait}, 20 s by default): the rest is embedded
+   * in the background while {@link #search} answers from what is there, finding chunks without a
+   * vector by their words only.
+   *
+   * @return embedded and live chunks, and whether this instance still embeds in the background
+   * @throws AutopilotException when the database fails
+   */
+  public EmbeddingProgress embeddingProgress() {
+    return delegate.embeddingProgress();
+  }
 }

@@ -2,6 +2,7 @@ package dev.autopilot.internal.code;
 
 import dev.autopilot.internal.Pack;
 import dev.autopilot.internal.Settings;
+import dev.autopilot.internal.embed.BackgroundEmbedding;
 import dev.autopilot.internal.sqltasks.SqlTasks;
 import dev.autopilot.internal.embed.EmbeddingModels;
 import dev.autopilot.internal.embed.Embedder;
@@ -16,6 +17,7 @@ import dev.autopilot.spi.Trigger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,6 +33,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code code.max-file-bytes}: larger files are skipped (default 1 MiB)</li>
  *   <li>{@code code.embed}: code-ingest embeds new chunks itself (default true; rag-setup
  *       backfills otherwise)</li>
+ *   <li>{@code code.embed.wait}: how long the start-up tasks (code-ingest, rag-setup) wait for
+ *       embeddings in all before the bootstrap goes on and the rest is embedded in the
+ *       background (default 20s; search answers from what is embedded meanwhile)</li>
  *   <li>{@code code.entry-points}: comma-separated globs of files that are never dead code</li>
  *   <li>{@code rag.storage}: auto (default), pgvector or array</li>
  *   <li>{@code dead-code.report-dir}: where the weekly report is also written as a file</li>
@@ -51,9 +56,9 @@ public final class CodePack implements Pack {
   public List<Task> tasks(Context context) {
     Settings s = context.settings();
     return List.of(
-        Task.java("code-ingest", ctx -> ingest(ctx, false)).trigger(Trigger.startup(85))
+        Task.java("code-ingest", ctx -> ingest(ctx, false, true)).trigger(Trigger.startup(85))
             .description("Parses the configured codebases incrementally: files, chunks, imports graph, embeddings").pack("code").build(),
-        Task.java("code-ingest-weekly", ctx -> ingest(ctx, true)).cron("0 6 * * 0")
+        Task.java("code-ingest-weekly", ctx -> ingest(ctx, true, false)).cron("0 6 * * 0")
             .description("Full re-parse of the configured codebases").pack("code").build(),
         Task.java("rag-setup", CodePack::ragSetup).trigger(Trigger.startup(70))
             .description("Vector storage (pgvector HNSW or real[]), embedding backfill, smoke query").pack("code").build(),
@@ -90,15 +95,50 @@ public final class CodePack implements Pack {
   @Override
   public void services(Context context, Map<Class<?>, Object> services) {
     String storage = context.settings().get("autopilot.rag.storage").orElse("auto");
+    services.putIfAbsent(BackgroundEmbedding.class, new BackgroundEmbedding());
     services.putIfAbsent(dev.autopilot.code.CodeSearch.class, new dev.autopilot.code.CodeSearch(
         new CodeSearch(context.dataSource(), context.schema(), services, storage)));
+  }
+
+  @Override
+  public List<dev.autopilot.internal.Extension> extensions(Context context) {
+    Object bg = context.services().get(BackgroundEmbedding.class);
+    if (!(bg instanceof BackgroundEmbedding background)) {
+      return List.of();
+    }
+    return List.of(new dev.autopilot.internal.Extension() { // on close: stop embedding after the current page
+      @Override
+      public void close() {
+        background.close();
+      }
+    });
   }
 
   static EmbeddingModel model(TaskContext ctx) {
     return ctx.service(EmbeddingModel.class).orElseGet(() -> EmbeddingModels.of(Map.of()));
   }
 
-  private static void ingest(TaskContext ctx, boolean full) {
+  /** Waits (see {@link BackgroundEmbedding}) as long as {@code code.embed.wait} allows for start-up tasks. */
+  private static BackgroundEmbedding.Outcome embedInBackground(TaskContext ctx, EmbeddingModel model,
+      List<Embedder.Owner> owners, boolean startup, String what) {
+    java.util.function.LongConsumer progress = d -> ctx.progress(d, -1, "embedding " + what);
+    java.util.Optional<BackgroundEmbedding> bg = ctx.service(BackgroundEmbedding.class);
+    Duration all = Duration.ofDays(365);
+    if (bg.isEmpty()) {
+      // nothing to hand the rest to: embed everything now
+      try (BackgroundEmbedding now = new BackgroundEmbedding()) {
+        return now.embed(ctx.dataSource(), ctx.schema(), model, owners, all, false, progress, ctx::isCancelled);
+      }
+    }
+    Duration wait = startup ? ctx.config().getDuration("code.embed.wait", BackgroundEmbedding.DEFAULT_WAIT) : all;
+    return bg.get().embed(ctx.dataSource(), ctx.schema(), model, owners, wait, startup, progress, ctx::isCancelled);
+  }
+
+  private static String embedded(BackgroundEmbedding.Outcome o, String what) {
+    return o.embedded() + " " + what + " embedded" + (o.finished() ? "" : ", the rest continues in the background");
+  }
+
+  private static void ingest(TaskContext ctx, boolean full, boolean startup) {
     Map<String, Path> roots = CodeRoots.parse(ctx.config().get("code.roots").orElse(null));
     if (roots.isEmpty()) {
       ctx.skip("no codebases configured (autopilot.code.roots)");
@@ -131,9 +171,8 @@ public final class CodePack implements Pack {
       summary.add(line);
     }
     if (embed) {
-      int n = new Embedder(ctx.dataSource(), ctx.schema(), model(ctx))
-          .backfill(Embedder.Owner.CHUNK, done -> ctx.progress(done, -1, "embedding chunks"));
-      summary.add(n + " chunk(s) embedded");
+      summary.add(embedded(embedInBackground(ctx, model(ctx), List.of(Embedder.Owner.CHUNK), startup, "chunks"),
+          "chunk(s)"));
     }
     ctx.progress(1, 1, String.join("; ", summary) + (problems > 0 ? "; see the log for " + problems + " problem(s)" : ""));
   }
@@ -155,19 +194,18 @@ public final class CodePack implements Pack {
     }
     EmbeddingModel model = model(ctx);
     String storage = RagSetup.ensureStorage(ctx.dataSource(), ctx.schema(), model, mode);
-    Embedder embedder = new Embedder(ctx.dataSource(), ctx.schema(), model);
-    int chunks = embedder.backfill(Embedder.Owner.CHUNK, d -> ctx.progress(d, -1, "embedding chunks"));
     // templates and knowledge belong to the knowledge pack: embedded only when its tables are there
-    int templates = knowledge ? embedder.backfill(Embedder.Owner.TEMPLATE, d -> ctx.progress(d, -1,
-        "embedding templates")) : 0;
-    int knowledgeRows = knowledge ? embedder.backfill(Embedder.Owner.KNOWLEDGE, d -> ctx.progress(d, -1,
-        "embedding knowledge")) : 0;
-    int dropped = RagSetup.dropOtherModels(ctx.dataSource(), ctx.schema(), model);
+    List<Embedder.Owner> owners = knowledge
+        ? List.of(Embedder.Owner.CHUNK, Embedder.Owner.TEMPLATE, Embedder.Owner.KNOWLEDGE) : List.of(Embedder.Owner.CHUNK);
+    BackgroundEmbedding.Outcome o = embedInBackground(ctx, model, owners, true,
+        knowledge ? "chunks, templates and knowledge" : "chunks");
+    // vectors of another model go only once the current one covers everything
+    String dropped = o.finished() ? RagSetup.dropOtherModels(ctx.dataSource(), ctx.schema(), model)
+        + " vector(s) of other models dropped" : "vectors of other models kept until embedding finishes";
     CodeSearch search = new CodeSearch(ctx.dataSource(), ctx.schema(), Map.of(EmbeddingModel.class, model), mode);
     int smoke = search.search("main entry point", 3).size();
-    String msg = String.format("storage %s, model %s: embedded %d chunk(s), %d template(s), %d knowledge artifact(s);"
-        + " dropped %d vector(s) of other models; smoke query returned %d hit(s)", storage, model.id(), chunks,
-        templates, knowledgeRows, dropped, smoke);
+    String msg = String.format("storage %s, model %s: %s; %s; smoke query returned %d hit(s)", storage, model.id(),
+        embedded(o, knowledge ? "vector(s) of chunks, templates and knowledge" : "chunk vector(s)"), dropped, smoke);
     log.info("[{}] {}", ctx.taskName(), msg);
     ctx.progress(1, 1, msg);
   }

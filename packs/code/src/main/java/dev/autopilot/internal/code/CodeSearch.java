@@ -229,4 +229,13 @@ public final class CodeSearch {
       default -> SearchHit.Role.IMPLEMENTATION;
     };
   }
+
+  /**
+   * @return how many live chunks have a vector of the current model so far, and whether this
+   *     instance is still embedding in the background: a search made meanwhile finds chunks
+   *     without a vector by their words only
+   */
+  public dev.autopilot.code.EmbeddingProgress embeddingProgress() {
+    return dev.autopilot.internal.embed.BackgroundEmbedding.progress(jdbc, schema, services);
+  }
 }

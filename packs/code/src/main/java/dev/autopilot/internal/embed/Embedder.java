@@ -9,14 +9,16 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import javax.sql.DataSource;
 
 /**
  * Computes missing or stale embeddings of chunks, templates and knowledge artifacts for the
  * current model and stores them: always as real[], and in the pgvector column {@code vec} when
- * rag-setup created it. Writing runs on a second thread so the model never waits for the
- * database (the pipeline's throughput is the model's).
+ * rag-setup created it. The model gets a whole page of texts per call (so the bundled model can
+ * order them by length and pad little); the next page is read and the previous one written on
+ * other threads while the model runs, so the pipeline's throughput is the model's.
  */
 public final class Embedder {
 
@@ -46,21 +48,21 @@ public final class Embedder {
 
   /** Enough text for the model's 256 word pieces; longer text only costs tokenizer time. */
   static final int MAX_CHARS = 1500;
-  static final int PAGE = 256;
-  static final int BATCH = 32;
+  /** Rows read, and texts handed to the model, at a time. */
+  static final int PAGE = 64;
 
   private record Row(long id, String text, String hash) {}
 
   private final Jdbc jdbc;
+  private final String schema;
   private final String s;
   private final EmbeddingModel model;
-  private final boolean vec;
 
   public Embedder(DataSource ds, String schema, EmbeddingModel model) {
     this.jdbc = new Jdbc(ds);
+    this.schema = schema;
     this.s = Jdbc.quoteIdent(schema) + ".";
     this.model = model;
-    this.vec = VectorColumn.dims(jdbc, schema) == model.dimensions();
   }
 
   /**
@@ -70,53 +72,81 @@ public final class Embedder {
    * @return how many vectors were written
    */
   public int backfill(Owner owner, LongConsumer progress) {
+    return backfill(owner, progress, () -> false);
+  }
+
+  /**
+   * Embeds every pending row of one owner type, stopping after the current page once
+   * {@code cancelled} says so.
+   *
+   * @param progress receives the running count
+   * @param cancelled checked before every page
+   * @return how many vectors were written
+   */
+  public int backfill(Owner owner, LongConsumer progress, BooleanSupplier cancelled) {
     String sql = String.format(owner.sql, s);
-    ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "autopilot-embedding-writer");
+    ExecutorService io = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "autopilot-embedding-io");
       t.setDaemon(true);
       return t;
     });
     List<Future<?>> pending = new ArrayList<>();
     int done = 0;
     try {
-      long after = 0;
+      Future<List<Row>> next = io.submit(() -> page(sql, 0));
       while (true) {
-        long from = after;
-        List<Row> page = jdbc.query(sql, ps -> {
-          ps.setLong(1, from);
-          ps.setString(2, model.id());
-          ps.setInt(3, PAGE);
-        }, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3)));
-        if (page.isEmpty()) {
+        List<Row> page = next.get();
+        if (page.isEmpty() || cancelled.getAsBoolean()) {
           break;
         }
-        for (int i = 0; i < page.size(); i += BATCH) {
-          List<Row> batch = page.subList(i, Math.min(page.size(), i + BATCH));
-          List<String> texts = new ArrayList<>(batch.size());
-          batch.forEach(r -> texts.add(r.text().length() > MAX_CHARS ? r.text().substring(0, MAX_CHARS) : r.text()));
-          List<float[]> vectors = model.embed(texts);
-          if (vectors.size() != batch.size()) {
-            throw new AutopilotException("embedding model " + model.id() + " returned " + vectors.size()
-                + " vectors for " + batch.size() + " texts");
-          }
-          pending.add(writer.submit(() -> write(owner.type, batch, vectors)));
-          done += batch.size();
-          progress.accept(done);
+        long last = page.get(page.size() - 1).id();
+        next = io.submit(() -> page(sql, last));
+        List<String> texts = new ArrayList<>(page.size());
+        page.forEach(r -> texts.add(r.text().length() > MAX_CHARS ? r.text().substring(0, MAX_CHARS) : r.text()));
+        List<float[]> vectors = model.embed(texts);
+        if (vectors.size() != page.size()) {
+          throw new AutopilotException("embedding model " + model.id() + " returned " + vectors.size()
+              + " vectors for " + page.size() + " texts");
         }
-        after = page.get(page.size() - 1).id();
+        pending.add(io.submit(() -> write(owner.type, page, vectors)));
+        done += page.size();
+        progress.accept(done);
         drainFinished(pending);
       }
       for (Future<?> f : pending) {
         f.get();
+      }
+      if (done > 0) {
+        fillVecColumn();
       }
       return done;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AutopilotException("interrupted while embedding", e);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw new AutopilotException("storing embeddings failed: " + e.getCause(), e.getCause());
+      throw new AutopilotException("reading or storing embeddings failed: " + e.getCause(), e.getCause());
     } finally {
-      writer.shutdown();
+      io.shutdown();
+    }
+  }
+
+  private List<Row> page(String sql, long after) {
+    return jdbc.query(sql, ps -> {
+      ps.setLong(1, after);
+      ps.setString(2, model.id());
+      ps.setInt(3, PAGE);
+    }, rs -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3)));
+  }
+
+  /**
+   * Vectors written while rag-setup was adding the pgvector column (a backfill that runs in the
+   * background can straddle it) get their {@code vec} here.
+   */
+  private void fillVecColumn() {
+    int dims = VectorColumn.dims(jdbc, schema);
+    if (dims == model.dimensions()) {
+      jdbc.update("UPDATE " + s + "embeddings SET vec = vector::vector(" + dims + ") WHERE vec IS NULL AND dims = "
+          + dims + " AND model = ?", ps -> ps.setString(1, model.id()));
     }
   }
 
@@ -126,12 +156,14 @@ public final class Embedder {
       pending.remove(0).get();
     }
     // bound memory: never more than a few pages of vectors waiting for the writer
-    while (pending.size() > 3 * PAGE / BATCH) {
+    while (pending.size() > 3) {
       pending.remove(0).get();
     }
   }
 
   private Void write(String ownerType, List<Row> rows, List<float[]> vectors) {
+    // checked per page: rag-setup may add the column while a background backfill runs
+    boolean vec = VectorColumn.dims(jdbc, schema) == model.dimensions();
     jdbc.withConnection(c -> {
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + s + "embeddings (owner_type, owner_id, model,"
           + " dims, vector, norm, source_hash" + (vec ? ", vec" : "") + ") VALUES (?, ?, ?, ?, ?, ?, ?"
