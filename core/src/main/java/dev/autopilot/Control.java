@@ -45,7 +45,7 @@ public interface Control {
    * {@link dev.autopilot.spi.TaskContext#isCancelled()} (and an interrupt) and is recorded
    * {@code cancelled} when it returns; a running SQL execution is cancelled in the database
    * ({@code pg_cancel_backend}); so is a pg_cron run in progress, named {@code pg_cron-<runid>}
-   * after its row in {@code cron.job_run_details} ({@code autopilot cron} lists them), recorded
+   * after its row in {@code cron.job_run_details} (the monitor lists it among running jobs), recorded
    * {@code cancelled} when its run is imported.
    *
    * @param executionId the execution id as shown by the monitor; {@code TASK:ID} when the id alone

@@ -39,6 +39,10 @@ public final class MonitorImpl implements Monitor {
     if (live) {
       out.addAll(liveJobs(query));
     }
+    if (states.contains(JobState.RUNNING)) { // pg_cron runs in progress, cancellable as pg_cron-<runid>
+      rt.extension(dev.autopilot.internal.pgcron.PgCronEngine.class)
+          .ifPresent(x -> out.addAll(x.running(query.task().orElse(null))));
+    }
     List<String> finished = states.stream().filter(JobState::isFinished).map(JobState::label).collect(Collectors.toList());
     if (!finished.isEmpty()) {
       out.addAll(history(query, finished));

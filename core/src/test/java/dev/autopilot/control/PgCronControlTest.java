@@ -1,6 +1,7 @@
 package dev.autopilot.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -68,6 +69,10 @@ class PgCronControlTest {
           throw new IllegalStateException(e);
         }
       }, id -> id > 0);
+      JobRecord inProgress = ap.monitor().jobs(JobQuery.all().task("cron-long").states(JobState.RUNNING)).get(0);
+      assertEquals("pg_cron-" + runId, inProgress.executionId(), "the monitor shows the pg_cron run in progress");
+      assertEquals(Engine.PG_CRON, inProgress.engine());
+      assertNotNull(inProgress.startedAt());
       assertTrue(ap.control().cancel("pg_cron-" + runId, "carol"));
       Await.until(Duration.ofSeconds(30), "the cancelled pg_cron run in history", () -> ap.monitor()
           .jobs(JobQuery.all().task("cron-long")).stream().anyMatch(r -> r.state() == JobState.CANCELLED));

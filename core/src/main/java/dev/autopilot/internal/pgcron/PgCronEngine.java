@@ -192,6 +192,39 @@ public final class PgCronEngine implements Extension {
   }
 
   /**
+   * The runs of this schema's pg_cron jobs in progress ({@code cron.job_run_details} rows not yet
+   * succeeded or failed), as running jobs {@code pg_cron-<runid>}; empty when pg_cron is not used
+   * or its database cannot be read now.
+   *
+   * @param task only this task's runs, or null for all
+   */
+  public List<dev.autopilot.JobRecord> running(String task) {
+    if (cron == null || prefix == null) {
+      return List.of();
+    }
+    try (Connection c = cron.connect()) {
+      java.util.Map<String, String> tasks = taskNamesByJob(prefix);
+      return dev.autopilot.internal.Jdbc.query(c, "SELECT d.runid, j.jobname, d.start_time FROM cron.job_run_details d"
+          + " JOIN cron.job j ON j.jobid = d.jobid WHERE left(j.jobname, ?) = ? AND d.status = 'running'"
+          + " AND d.end_time IS NULL AND (? IS NULL OR j.jobname = ?) ORDER BY d.runid", ps -> {
+            ps.setInt(1, prefix.length());
+            ps.setString(2, prefix);
+            ps.setString(3, task == null ? null : Reconciler.jobName(prefix, task));
+            ps.setString(4, task == null ? null : Reconciler.jobName(prefix, task));
+          }, rs -> {
+            java.sql.Timestamp t = rs.getTimestamp(3);
+            Instant start = t == null ? null : t.toInstant();
+            return new dev.autopilot.JobRecord(0, tasks.getOrDefault(rs.getString(2), rs.getString(2).substring(prefix.length())),
+                "pg_cron-" + rs.getLong(1), Engine.PG_CRON, dev.autopilot.JobState.RUNNING, 1, "pg_cron",
+                start == null ? null : start.truncatedTo(java.time.temporal.ChronoUnit.MINUTES), start, null, null, null);
+          });
+    } catch (SQLException | RuntimeException e) {
+      log.debug("{}reading pg_cron runs in progress failed: {}", rt.logPrefix(), e.toString());
+      return List.of();
+    }
+  }
+
+  /**
    * Cancels a pg_cron run in progress ({@code pg_cancel_backend} of its {@code job_pid}); the
    * import then records it {@code cancelled} by {@code by} (a request row in {@code
    * running_executions} with instance {@code pg_cron}).

@@ -205,7 +205,8 @@ final class RunImporter {
 
   /** Whether a failed pg_cron run of this task is retried on db-scheduler (its retry policy allows a second attempt). */
   private boolean retries(String task) {
-    return rt.catalog().find(task).map(e -> e.task().kind() == dev.autopilot.spi.Task.Kind.SQL
+    // the last import at close cannot schedule the retry: the run is recorded failed rather than retrying forever
+    return !rt.isClosing() && rt.catalog().find(task).map(e -> e.task().kind() == dev.autopilot.spi.Task.Kind.SQL
         && e.task().retryPolicy().shouldRetry(1)).orElse(false);
   }
 
