@@ -47,7 +47,20 @@ public record SearchHit(String codebase, String path, int startLine, int endLine
    */
   public record Match(int startLine, int endLine, String symbol, double score, long chunkId) {}
 
-  /** Normalises: a null role is implementation, matches are an immutable copy. */
+  /**
+   * Normalises: a null role is implementation, matches are an immutable copy.
+   *
+   * @param codebase the codebase name
+   * @param path the file's path relative to its codebase root
+   * @param startLine first line of the (best) chunk
+   * @param endLine last line of the (best) chunk
+   * @param symbol the declaration the chunk holds, or null
+   * @param content the chunk's text
+   * @param score relevance, higher is better
+   * @param chunkId the (best) chunk's id
+   * @param role what the file is for; null means implementation
+   * @param matches the file's best chunks, best first; null means none
+   */
   public SearchHit {
     role = role == null ? Role.IMPLEMENTATION : role;
     matches = matches == null ? List.of() : List.copyOf(matches);
@@ -56,6 +69,15 @@ public record SearchHit(String codebase, String path, int startLine, int endLine
   /**
    * A chunk hit of an implementation file with no other matches: the shape of search results
    * before results were grouped by file (kept for source compatibility).
+   *
+   * @param codebase the codebase name
+   * @param path the file's path relative to its codebase root
+   * @param startLine first line of the chunk
+   * @param endLine last line of the chunk
+   * @param symbol the declaration the chunk holds, or null
+   * @param content the chunk's text
+   * @param score relevance, higher is better
+   * @param chunkId the chunk's id
    */
   public SearchHit(String codebase, String path, int startLine, int endLine, String symbol, String content,
       double score, long chunkId) {

@@ -57,6 +57,11 @@ public record SearchRequest(String query, int limit, Grouping grouping, Scope sc
   /**
    * Validates.
    *
+   * @param query natural language or code words
+   * @param limit how many hits at most, 1..{@value #MAX_LIMIT}
+   * @param grouping files or chunks
+   * @param scope which files
+   * @param retrieval which retrieval
    * @throws IllegalArgumentException naming the option that is wrong
    */
   public SearchRequest {
