@@ -22,10 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Issue 2's numbers: start() to ready on a migrated database, and no-op one-time job throughput
- * through Autopilot (history on) against raw db-scheduler on the same database, same threads and
- * polling. Run: ./mvnw -B -pl core -am verify -Dgroups=benchmark -DexcludedGroups=none
- *   -Dtest=ThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ * Start() to ready on a migrated database, and no-op one-time job throughput through Autopilot
+ * (history on, timed until it is written) against raw db-scheduler on the same database, same
+ * threads, polling interval and polling strategy (fetch, then lock-and-fetch), rounds interleaved
+ * after a warm-up round of each, with the CPU each side spends per job (this JVM and the
+ * PostgreSQL server together). Run: ./mvnw -B -pl core -am verify -Dgroups=benchmark
+ *   -DexcludedGroups=none -Dtest=ThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false
+ *   [-Dbench.rounds=5 -Dbench.jobs=5000 -Dbench.strategies=fetch,lock-and-fetch]
  */
 @Tag("benchmark")
 @ExtendWith(PostgresExtension.class)
@@ -34,12 +37,25 @@ class ThroughputBenchmark {
   static final int JOBS = Integer.getInteger("bench.jobs", 5000);
   static final int THREADS = 4;
   static final Duration POLL = Duration.ofMillis(100);
-  static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+  static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
+  static final int WARMUP = Integer.getInteger("bench.warmup", 2);
+  /** {@code bench.strategies}: the polling strategies measured, both by default */
+  /** {@code bench.only}: {@code raw} or {@code autopilot} runs one side alone (for a profiler) */
+  static final String ONLY = System.getProperty("bench.only", "");
+  static final List<String> STRATEGIES = List.of(System.getProperty("bench.strategies", "fetch,lock-and-fetch").split(","));
 
+  /**
+   * Enqueues n due runs, then vacuums and analyzes the table (and empties job history, which
+   * only Autopilot writes): every round starts on tables in the same state, so autovacuum coming
+   * at a different moment for either side does not decide a round.
+   */
   private static void enqueue(DataSource ds, String table, String task, int n) throws Exception {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("TRUNCATE autopilot.job_history");
       s.execute("INSERT INTO " + table + " (task_name, task_instance, execution_time, picked, version, priority)"
           + " SELECT '" + task + "', 'b' || g, now(), false, 1, 0 FROM generate_series(1, " + n + ") g");
+      s.execute("VACUUM (ANALYZE) " + table + ", autopilot.job_history");
+      s.execute("CHECKPOINT");
     }
   }
 
@@ -93,43 +109,91 @@ class ThroughputBenchmark {
     }
     AtomicInteger rawCount = new AtomicInteger();
     OneTimeTask<Void> rawNoop = Tasks.oneTime("noop").execute((inst, ctx) -> rawCount.incrementAndGet());
-
-    List<Double> raw = new ArrayList<>();
-    List<Double> ap = new ArrayList<>();
-    for (int r = 0; r < ROUNDS; r++) {
-      // alternate which side goes first so JIT warm-up and noise do not favour one
-      for (int side = 0; side < 2; side++) {
-        if ((side + r) % 2 == 0) {
-          rawCount.set(0);
-          enqueue(ds, "raw.scheduled_tasks", "noop", JOBS);
-          Scheduler s = Scheduler.create(ds, rawNoop).tableName("raw.scheduled_tasks").threads(THREADS)
-              .pollingInterval(POLL).enablePriority().enableImmediateExecution().build();
-          s.start();
-          long t0 = System.nanoTime();
-          await(rawCount, JOBS);
-          double secs = (System.nanoTime() - t0) / 1e9;
-          s.stop();
-          raw.add(JOBS / secs);
-        } else {
-          apCount.set(0);
-          enqueue(ds, "autopilot.scheduled_tasks", "noop", JOBS);
-          Autopilot built = b.build();
-          try (Autopilot a = built.start()) {
-            long t1 = System.nanoTime();
-            await(apCount, JOBS);
-            a.flushHistory(Duration.ofMinutes(1));
-            double s2 = (System.nanoTime() - t1) / 1e9;
-            ap.add(JOBS / s2);
+    Map<String, double[]> ratios = new java.util.LinkedHashMap<>();
+    for (String strategy : STRATEGIES) {
+      List<Double> raw = new ArrayList<>();
+      List<Double> ap = new ArrayList<>();
+      List<Double> rawCpu = new ArrayList<>();
+      List<Double> apCpu = new ArrayList<>();
+      List<Double> rawDb = new ArrayList<>();
+      List<Double> apDb = new ArrayList<>();
+      Autopilot.Builder sb = b.property("autopilot.polling-strategy", strategy);
+      // the first WARMUP rounds warm both sides up (JIT) and are not counted
+      for (int r = 0; r < WARMUP + ROUNDS; r++) {
+        // alternate which side goes first so warm-up and noise do not favour one
+        for (int side = 0; side < 2; side++) {
+          boolean rawSide = (side + r) % 2 == 0;
+          if (!ONLY.isEmpty() && !ONLY.equals(rawSide ? "raw" : "autopilot")) {
+            continue;
+          }
+          if (rawSide) {
+            rawCount.set(0);
+            enqueue(ds, "raw.scheduled_tasks", "noop", JOBS);
+            com.github.kagkarlsson.scheduler.SchedulerBuilder rb = Scheduler.create(ds, rawNoop)
+                .tableName("raw.scheduled_tasks").threads(THREADS).pollingInterval(POLL).enablePriority()
+                .enableImmediateExecution();
+            if (strategy.equals("lock-and-fetch")) {
+              rb.pollUsingLockAndFetch(0.5, 1.0); // what autopilot.polling-strategy=lock-and-fetch sets
+            }
+            Scheduler s = rb.build();
+            s.start();
+            long t0 = System.nanoTime();
+            long[] cpu = CpuMeter.now();
+            await(rawCount, JOBS);
+            double secs = (System.nanoTime() - t0) / 1e9;
+            CpuMeter.Span used = CpuMeter.since(cpu);
+            s.stop();
+            if (r >= WARMUP) {
+              raw.add(JOBS / secs);
+              rawCpu.add(used.microsPerJob(JOBS));
+              rawDb.add(used.postgresNanos() / 1000.0 / JOBS);
+            }
+          } else {
+            apCount.set(0);
+            enqueue(ds, "autopilot.scheduled_tasks", "noop", JOBS);
+            Autopilot built = sb.build();
+            try (Autopilot a = built.start()) {
+              long t1 = System.nanoTime();
+              long[] cpu = CpuMeter.now();
+              await(apCount, JOBS);
+              a.flushHistory(Duration.ofMinutes(1));
+              double s2 = (System.nanoTime() - t1) / 1e9;
+              CpuMeter.Span used = CpuMeter.since(cpu);
+              if (r >= WARMUP) {
+                ap.add(JOBS / s2);
+                apCpu.add(used.microsPerJob(JOBS));
+                apDb.add(used.postgresNanos() / 1000.0 / JOBS);
+              }
+            }
           }
         }
       }
+      if (!raw.isEmpty()) {
+        System.out.printf("BENCH [%s] raw db-scheduler: %s jobs/s, CPU %s us/job (JVM + PostgreSQL; PostgreSQL alone"
+            + " %s)%n", strategy, fmt(raw), fmt(rawCpu), fmt(rawDb));
+      }
+      if (!ap.isEmpty()) {
+        System.out.printf("BENCH [%s] autopilot (history on, until history flushed): %s jobs/s, CPU %s us/job"
+            + " (PostgreSQL alone %s)%n", strategy, fmt(ap), fmt(apCpu), fmt(apDb));
+      }
+      if (raw.isEmpty() || ap.isEmpty()) {
+        continue;
+      }
+      double ratio = median(ap) / median(raw);
+      double cpuRatio = median(rawCpu) / median(apCpu);
+      System.out.printf("BENCH [%s] ratio of medians: throughput %.1f%%, CPU per job (raw / autopilot) %.1f%%%n",
+          strategy, 100 * ratio, 100 * cpuRatio);
+      ratios.put(strategy, new double[] {median(ap), median(raw)});
+    }
+    if (ratios.size() == 2) {
+      System.out.printf("BENCH autopilot default (fetch) vs raw db-scheduler default (fetch): %.1f%%;"
+          + " autopilot lock-and-fetch vs raw fetch: %.1f%%%n", 100 * ratios.get("fetch")[0] / ratios.get("fetch")[1],
+          100 * ratios.get("lock-and-fetch")[0] / ratios.get("fetch")[1]);
     }
     long history = jdbc.queryOne("SELECT count(*) FROM autopilot.job_history", ps -> {}, rs -> rs.getLong(1)).orElseThrow();
     Collections.sort(startMs);
-    System.out.printf("BENCH start() to ready on migrated db: median %d ms (all %s)%n", startMs.get(startMs.size() / 2), startMs);
-    System.out.printf("BENCH raw db-scheduler: %s jobs/s%n", fmt(raw));
-    System.out.printf("BENCH autopilot (history on, until history flushed): %s jobs/s; history rows %d%n", fmt(ap), history);
-    System.out.printf("BENCH ratio of medians: %.1f%%%n", 100 * median(ap) / median(raw));
+    System.out.printf("BENCH start() to ready on migrated db: median %d ms (all %s); history rows %d%n",
+        startMs.get(startMs.size() / 2), startMs, history);
   }
 
   private static double median(List<Double> v) {
@@ -141,7 +205,7 @@ class ThroughputBenchmark {
   private static String fmt(List<Double> v) {
     StringBuilder sb = new StringBuilder();
     for (double d : v) {
-      sb.append(String.format("%.0f ", d));
+      sb.append(String.format(d < 100 ? "%.1f " : "%.0f ", d));
     }
     return sb.toString().trim() + " (median " + String.format("%.0f", median(v)) + ")";
   }
