@@ -65,8 +65,9 @@ public final class MonitorImpl implements Monitor {
   private List<JobRecord> liveJobs(JobQuery query) {
     Set<JobState> states = query.states();
     StringBuilder sql = new StringBuilder("SELECT t.task_name, t.task_instance, t.picked, t.picked_by, t.execution_time,"
-        + " t.last_heartbeat, t.consecutive_failures, coalesce(r.started_at, (to_jsonb(t) ->> 'picked_at')::timestamptz),"
-        // picked_at read this way also from a schema older than V130 (an operator tool attached to it)
+        + " t.last_heartbeat, t.consecutive_failures, coalesce(r.started_at, t.last_heartbeat),"
+        // a run's start is in running_executions from about 1.5 s after it; before that, the pick's
+        // heartbeat (db-scheduler writes the pick time there, and the next heartbeat comes seconds later)
         + " t.task_data FROM " + q + ".scheduled_tasks t"
         + " LEFT JOIN " + q + ".running_executions r ON r.task_name = t.task_name AND r.execution_id = t.task_instance"
         + " AND r.started_at IS NOT NULL AND t.picked WHERE true");

@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * What happens to an execution whose instance stopped heartbeating for {@code
  * missedHeartbeatsLimit x heartbeatInterval}: it is recorded in job history as {@code dead}
- * (with its real start, from {@code scheduled_tasks.picked_at}, and no duration: nobody knows
- * when it stopped) and made due again at once.
+ * (with its real start, from the {@code running_executions} row its instance wrote within about
+ * 1.5 s of the start, else none; and no duration: nobody knows when it stopped) and made due
+ * again at once.
  *
  * <p>A revival is not a retry: the revived run keeps the dead run's attempt number and does not
  * use up the task's retry policy (the run did not fail, its instance went away).
@@ -46,25 +47,33 @@ final class Revival implements DeadExecutionHandler<RunArgs> {
     if (ownName().equals(e.pickedBy) && runningHere(e)) {
       return; // ours and alive: its heartbeat is late, the next one makes it fresh
     }
-    String table = Jdbc.quoteIdent(rt.schema()) + ".scheduled_tasks";
     Instant now = rt.clock().instant();
-    Instant started = rt.schedulerJdbc().queryOne("UPDATE " + table + " t SET picked = false, picked_by = NULL,"
-        + " last_heartbeat = NULL, execution_time = ?, version = t.version + 1"
-        + " FROM (SELECT picked_at FROM " + table + " WHERE task_name = ? AND task_instance = ?) old"
+    String q = Jdbc.quoteIdent(rt.schema());
+    // the run's start as its instance wrote it to running_executions (within about 1.5 s of the start;
+    // a run that died sooner, or never started, has no known start); the dead instance's row goes
+    Instant started = rt.schedulerJdbc().queryOne("WITH r AS (DELETE FROM " + q + ".running_executions"
+        + " WHERE task_name = ? AND execution_id = ? AND left(instance, 50) = ? RETURNING started_at)"
+        + " UPDATE " + q + ".scheduled_tasks t SET picked = false, picked_by = NULL, last_heartbeat = NULL,"
+        + " execution_time = ?, version = t.version + 1"
+        // still stale now: a heartbeat written since the dead check read the row (it does not change
+        // the version) means its instance is alive
         + " WHERE t.task_name = ? AND t.task_instance = ? AND t.version = ? AND t.picked"
-        + " RETURNING old.picked_at", ps -> {
-          ps.setTimestamp(1, Timestamp.from(now));
-          ps.setString(2, e.taskInstance.getTaskName());
-          ps.setString(3, e.taskInstance.getId());
-          ps.setString(4, e.taskInstance.getTaskName());
-          ps.setString(5, e.taskInstance.getId());
-          ps.setLong(6, e.version);
+        + " AND (t.last_heartbeat IS NULL OR t.last_heartbeat <= ?)"
+        + " RETURNING (SELECT max(r.started_at) FROM r)", ps -> {
+          ps.setString(1, e.taskInstance.getTaskName());
+          ps.setString(2, e.taskInstance.getId());
+          ps.setString(3, e.pickedBy);
+          ps.setTimestamp(4, Timestamp.from(now));
+          ps.setString(5, e.taskInstance.getTaskName());
+          ps.setString(6, e.taskInstance.getId());
+          ps.setLong(7, e.version);
+          ps.setTimestamp(8, Timestamp.from(now.minus(deadAfter)));
         }, rs -> {
           Timestamp t = rs.getTimestamp(1);
           return t == null ? Instant.EPOCH : t.toInstant();
         }).orElse(null);
     if (started == null) {
-      return; // another instance revived it first, or it completed after all
+      return; // another instance revived it first, it completed after all, or it heartbeated meanwhile
     }
     int attempt = Runtime.attempt(e);
     RunArgs data = e.taskInstance.getData() instanceof RunArgs ? (RunArgs) e.taskInstance.getData() : RunArgs.NONE;
