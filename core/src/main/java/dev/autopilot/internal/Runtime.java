@@ -126,7 +126,7 @@ public final class Runtime implements AutoCloseable {
     Instant startedAt = cfg.clock().instant().minusSeconds(1);
     String strategy = pollingStrategy(cfg.settings());
     try {
-      com.github.kagkarlsson.scheduler.SchedulerBuilder builder = Scheduler.create(schedulerDs, known)
+      com.github.kagkarlsson.scheduler.SchedulerBuilder builder = new EngineBuilder(schedulerDs, known)
           .startTasks(startTasks)
           .tableName(Jdbc.quoteIdent(cfg.schema()) + ".scheduled_tasks")
           .threads(cfg.threads())
