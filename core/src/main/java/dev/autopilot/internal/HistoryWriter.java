@@ -3,7 +3,6 @@ package dev.autopilot.internal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -202,9 +201,9 @@ final class HistoryWriter implements AutoCloseable {
     String[] outcome = new String[n];
     Integer[] attempt = new Integer[n];
     String[] instance = new String[n];
-    Timestamp[] scheduled = new Timestamp[n];
-    Timestamp[] started = new Timestamp[n];
-    Timestamp[] finished = new Timestamp[n];
+    Long[] scheduled = new Long[n];
+    Long[] started = new Long[n];
+    Long[] finished = new Long[n];
     Long[] duration = new Long[n];
     String[] errorClass = new String[n];
     String[] errorMessage = new String[n];
@@ -218,9 +217,9 @@ final class HistoryWriter implements AutoCloseable {
       outcome[i] = r.outcome();
       attempt[i] = r.attempt();
       instance[i] = r.instance();
-      scheduled[i] = r.scheduledAt() == null ? null : Timestamp.from(r.scheduledAt());
-      started[i] = r.startedAt() == null ? null : Timestamp.from(r.startedAt());
-      finished[i] = Timestamp.from(r.finishedAt());
+      scheduled[i] = micros(r.scheduledAt());
+      started[i] = micros(r.startedAt());
+      finished[i] = micros(r.finishedAt());
       // a dead run's end is only when it was found dead: its duration is unknown, not made up
       duration[i] = r.startedAt() == null || "dead".equals(r.outcome()) ? null
           : Math.max(0, r.finishedAt().toEpochMilli() - r.startedAt().toEpochMilli());
@@ -232,8 +231,10 @@ final class HistoryWriter implements AutoCloseable {
     try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
         + " (task_name, execution_id, engine, outcome, attempt, instance, scheduled_at, started_at, finished_at,"
         + " duration_ms, error_class, error_message, args, retry_of)"
-        + " SELECT t, e, g, o, a, i, s, st, f, d, ec, em, ar::jsonb, r FROM unnest(?::text[], ?::text[], ?::text[],"
-        + " ?::text[], ?::int[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::timestamptz[], ?::bigint[],"
+        // times travel as microseconds since the epoch: cheaper to write and to read than timestamp text
+        + " SELECT t, e, g, o, a, i, " + EPOCH + " + s * " + MICRO + ", " + EPOCH + " + st * " + MICRO + ", "
+        + EPOCH + " + f * " + MICRO + ", d, ec, em, ar::jsonb, r FROM unnest(?::text[], ?::text[], ?::text[],"
+        + " ?::text[], ?::int[], ?::text[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[],"
         + " ?::text[], ?::text[], ?::text[], ?::text[]) AS x(t, e, g, o, a, i, s, st, f, d, ec, em, ar, r)")) {
       ps.setArray(1, c.createArrayOf("text", task));
       ps.setArray(2, c.createArrayOf("text", execution));
@@ -241,9 +242,9 @@ final class HistoryWriter implements AutoCloseable {
       ps.setArray(4, c.createArrayOf("text", outcome));
       ps.setArray(5, c.createArrayOf("int4", attempt));
       ps.setArray(6, c.createArrayOf("text", instance));
-      ps.setArray(7, c.createArrayOf("timestamptz", scheduled));
-      ps.setArray(8, c.createArrayOf("timestamptz", started));
-      ps.setArray(9, c.createArrayOf("timestamptz", finished));
+      ps.setArray(7, c.createArrayOf("int8", scheduled));
+      ps.setArray(8, c.createArrayOf("int8", started));
+      ps.setArray(9, c.createArrayOf("int8", finished));
       ps.setArray(10, c.createArrayOf("int8", duration));
       ps.setArray(11, c.createArrayOf("text", errorClass));
       ps.setArray(12, c.createArrayOf("text", errorMessage));
@@ -251,6 +252,14 @@ final class HistoryWriter implements AutoCloseable {
       ps.setArray(14, c.createArrayOf("text", retryOf));
       ps.executeUpdate();
     }
+  }
+
+  private static final String EPOCH = "timestamptz '1970-01-01 00:00:00+00'";
+  private static final String MICRO = "interval '1 microsecond'";
+
+  /** @return microseconds since the epoch (exact for any time a run can have), or null */
+  static Long micros(java.time.Instant t) {
+    return t == null ? null : Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000L), t.getNano() / 1000);
   }
 
   private void reportDropped() {

@@ -24,8 +24,12 @@ final class SchedulerDataSource implements DataSource {
   /** Name prefix of db-scheduler's polling thread (Runtime gives it this thread factory). */
   static final String POLLER = "autopilot-poll-";
 
+  /** Polls closer together than this are one burst (a backlog being drained): only its first checks its connection. */
+  private static final long BURST_NANOS = 50_000_000L;
+
   private final DataSource pool;
   private final DatabaseWatch watch;
+  private long lastPollNanos = System.nanoTime() - BURST_NANOS; // the polling thread's only
   private final Housekeeper housekeeper;
   private final BooleanSupplier closing;
 
@@ -50,9 +54,11 @@ final class SchedulerDataSource implements DataSource {
       try {
         Connection c = pool.getConnection();
         watch.poolServed();
-        if (Thread.currentThread().getName().startsWith(POLLER) && !c.isValid(2)) {
+        if (Thread.currentThread().getName().startsWith(POLLER) && quietBeforeThisPoll() && !c.isValid(2)) {
           // the server ended it a moment ago (the pool hands out recently used connections unchecked):
-          // a poll on it would fail mid-statement and db-scheduler would log the stack trace
+          // a poll on it would fail mid-statement and db-scheduler would log the stack trace. Polls that
+          // follow each other within BURST_NANOS (draining a backlog) skip the check: the one before ran
+          // a moment ago, and checking each would cost a round trip every few runs
           c.close();
           watch.suspect(new SQLException("connection ended by the server", "08006"));
           sleep(DatabaseWatch.PROBE_MS);
@@ -74,6 +80,14 @@ final class SchedulerDataSource implements DataSource {
         sleep(DatabaseWatch.PROBE_MS * 2);
       }
     }
+  }
+
+  /** @return true when the polling thread's previous poll was not a moment ago (called by that thread alone) */
+  private boolean quietBeforeThisPoll() {
+    long now = System.nanoTime();
+    boolean quiet = now - lastPollNanos >= BURST_NANOS;
+    lastPollNanos = now;
+    return quiet;
   }
 
   private void waitForDatabase() throws SQLException {
