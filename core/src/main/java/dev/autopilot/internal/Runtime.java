@@ -420,7 +420,8 @@ public final class Runtime implements AutoCloseable {
   }
 
   /**
-   * Enqueues one run per argument map in one batch (db-scheduler's {@code scheduleBatch}).
+   * Enqueues one run per argument map, all in one transaction ({@link BulkEnqueue}): every run or
+   * none. The arguments are checked against the task's declared ones first.
    *
    * @return the execution ids, in the order of the maps
    */
@@ -429,22 +430,23 @@ public final class Runtime implements AutoCloseable {
     TaskCatalog.Entry e = catalog().get(taskName);
     requireLiveHost(taskName);
     List<String> ids = new ArrayList<>(argsList.size());
-    List<TaskInstance<?>> instances = new ArrayList<>(argsList.size());
+    List<byte[]> data = new ArrayList<>(argsList.size());
     for (Map<String, ?> args : argsList) {
       e.task().checkArgs(args);
-      RunArgs data = RunArgs.of(args, null, 0);
-      String id = "manual-" + timeOrderedId();
-      ids.add(id);
-      instances.add(new TaskInstance<>(e.name(), id, data.isEmpty() ? null : data));
+      RunArgs run = RunArgs.of(args, null, 0);
+      ids.add("manual-" + timeOrderedId());
+      data.add(run.isEmpty() ? null : RunArgsSerializer.INSTANCE.serialize(run));
     }
-    if (instances.isEmpty()) {
+    if (ids.isEmpty()) {
       return ids;
     }
-    Instant now = cfg.clock().instant();
-    if (!started) {
-      client.scheduleBatch(instances, now);
-    } else {
-      scheduler.scheduleBatch(instances, now);
+    try {
+      BulkEnqueue.insert(cfg.dataSource(), cfg.schema(), e.name(), ids, data, cfg.clock().instant());
+    } catch (SQLException ex) {
+      throw new AutopilotException(logPrefix + "enqueueing " + ids.size() + " run(s) of " + taskName + " failed"
+          + " (none was enqueued): " + Secrets.message(ex), ex);
+    }
+    if (started) {
       scheduler.triggerCheckForDueExecutions();
     }
     Notifier.send(this, Notifier.DUE);

@@ -441,6 +441,31 @@ class ControlTest {
   }
 
   @Test
+  void aBulkEnqueueIsAllOrNothingAcrossItsStatements(TestDatabase db) throws Exception {
+    Task t = Task.java("all-or-none", ctx -> { }).build();
+    // a host that polls rarely, so the rows stay to be counted
+    try (Autopilot a = builder(db.newDataSource(4), "atomic", "a").task(t).pollingInterval(Duration.ofMinutes(10))
+        .property("autopilot.notify.enabled", "false").build().start()) {
+      // the 12,345th run's argument is refused by the table: it is in the second statement of the call
+      exec(db, "ALTER TABLE atomic.scheduled_tasks ADD CONSTRAINT refuse_one"
+          + " CHECK (position(convert_to('=12345;', 'UTF8') IN coalesce(task_data, ''::bytea)) = 0)");
+      List<Map<String, ?>> args = new ArrayList<>();
+      for (int i = 0; i < 15_000; i++) {
+        args.add(Map.of("n", "=" + i + ";"));
+      }
+      dev.autopilot.AutopilotException e = assertThrows(dev.autopilot.AutopilotException.class,
+          () -> a.triggerAll("all-or-none", args));
+      assertTrue(e.getMessage().contains("enqueueing 15000 run(s) of all-or-none failed (none was enqueued)"),
+          e.getMessage());
+      assertEquals(0, count(db, "SELECT count(*) FROM atomic.scheduled_tasks WHERE task_name = 'all-or-none'"),
+          "the first statement's 10,000 rows went with the second's failure");
+      exec(db, "ALTER TABLE atomic.scheduled_tasks DROP CONSTRAINT refuse_one");
+      assertEquals(15_000, a.triggerAll("all-or-none", args).size());
+      assertEquals(15_000, count(db, "SELECT count(*) FROM atomic.scheduled_tasks WHERE task_name = 'all-or-none'"));
+    }
+  }
+
+  @Test
   void aBulkEnqueueOfTenThousandRunsRunsEachExactlyOnce(TestDatabase db) throws Exception {
     exec(db, "CREATE UNLOGGED TABLE public.bulk(execution_id text, n text)");
     Task t = Task.java("fan-out", ctx -> {
