@@ -50,7 +50,8 @@ final class OneStatementPick extends JdbcTaskRepository {
     int updated = runner.execute("update " + table
         + " set picked = ?, picked_by = ?, last_heartbeat = ?, version = version + 1"
         + " where picked = ? and task_name = ? and task_instance = ? and version = ?", ps -> {
-          at[0] = later(timePicked, clock.now());
+          // rounded to the microsecond as the driver rounds it, so the execution holds what the row holds
+          at[0] = later(timePicked, clock.now()).plusNanos(500).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
           ps.setBoolean(1, true);
           ps.setString(2, pickedBy);
           customization.setInstant(ps, 3, at[0]);
