@@ -24,6 +24,26 @@ final class BulkEnqueue {
   private BulkEnqueue() {}
 
   /**
+   * One execution, written on the caller's connection (in its transaction) unless one with this
+   * id exists.
+   *
+   * @return true when it was written
+   */
+  static boolean insertIfAbsent(Connection c, String schema, String task, String id, byte[] data, Instant at)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Jdbc.quoteIdent(schema) + ".scheduled_tasks"
+        + " (task_name, task_instance, task_data, execution_time, picked, version, priority)"
+        + " VALUES (?, ?, ?, ?, false, 1, ?) ON CONFLICT (task_name, task_instance) DO NOTHING")) {
+      ps.setString(1, task);
+      ps.setString(2, id);
+      ps.setBytes(3, data);
+      ps.setTimestamp(4, Timestamp.from(at));
+      ps.setInt(5, PRIORITY);
+      return ps.executeUpdate() == 1;
+    }
+  }
+
+  /**
    * @param ids the execution ids (new: a duplicate fails the whole call)
    * @param data each execution's serialized task data (null for none), in the order of the ids
    * @throws SQLException when the rows cannot be written; then none is

@@ -455,16 +455,16 @@ public final class Runtime implements AutoCloseable {
 
   /**
    * A failed pg_cron run of a SQL task, retried on db-scheduler under the task's retry policy as
-   * attempt 2, 3, ... of the same execution ({@code pg_cron-<runid>}).
+   * attempt 2, 3, ... of the same execution ({@code pg_cron-<runid>}). Written on the caller's
+   * connection, so the importer makes it part of the transaction that records attempt 1: the
+   * history row and its retry are written together or not at all. Any instance with the task runs
+   * it, also when this one stops meanwhile.
+   *
+   * @return true when the retry was written (false: it already existed)
    */
-  public void retryCronRun(String taskName, long runId, Instant at) {
-    if (!started || closing) {
-      return;
-    }
-    TaskInstance<RunArgs> instance = new TaskInstance<>(taskName, "pg_cron-" + runId, RunArgs.NONE.withAttemptOffset(1));
-    if (scheduler.scheduleIfNotExists(instance, at)) {
-      Notifier.send(this, Notifier.DUE);
-    }
+  public boolean scheduleCronRetry(Connection c, String taskName, long runId, Instant at) throws SQLException {
+    return BulkEnqueue.insertIfAbsent(c, cfg.schema(), taskName, "pg_cron-" + runId,
+        RunArgsSerializer.INSTANCE.serialize(RunArgs.NONE.withAttemptOffset(1)), at);
   }
 
   private void onNotification(String kind) {

@@ -49,6 +49,18 @@ class PgCronControlTest {
     Task slow = Task.sql("cron-slow", "SELECT pg_sleep(20)").cron("* * * * *").timeout(Duration.ofMillis(300))
         .retry(RetryPolicy.none()).build();
     Task longRun = Task.sql("cron-long", "SELECT pg_sleep(90)").cron("* * * * *").retry(RetryPolicy.none()).build();
+    // a second host whose only import is the one at close: the failed run's retry must survive its stop
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE SEQUENCE public.closing_seq");
+      s.execute("CREATE TABLE public.closing_done(at timestamptz DEFAULT clock_timestamp())");
+    }
+    Task closingFlaky = Task.sql("close-flaky", "INSERT INTO public.closing_done SELECT clock_timestamp()"
+        + " WHERE 1 / (nextval('public.closing_seq')::int - 1) IS NOT NULL").cron("* * * * *")
+        .retry(RetryPolicy.exponential(3, Duration.ofSeconds(1))).build();
+    java.util.function.Supplier<Autopilot.Builder> closing = () -> Autopilot.builder(db.newDataSource(6))
+        .schema("cronclose").environment(Map.of()).discoverProviders(false).builtInTasks(false)
+        .pollingInterval(Duration.ofMillis(200)).property("autopilot.pg-cron.import-interval", "1h").task(closingFlaky);
+    Autopilot closingHost = closing.get().build().start();
     try (Autopilot ap = Autopilot.builder(db.dataSource()).schema("cronctl").environment(Map.of())
         .discoverProviders(false).builtInTasks(false).pollingInterval(Duration.ofMillis(200)).threads(3)
         .property("autopilot.pg-cron.import-interval", "500ms").task(flaky).task(slow).task(longRun).build().start()) {
@@ -105,6 +117,36 @@ class PgCronControlTest {
       assertEquals(JobState.FAILED, timedOut.state());
       assertTrue(timedOut.errorMessage().startsWith("timed out after 300 ms"), timedOut.errorMessage());
       assertTrue(timedOut.duration().orElseThrow().toMillis() < 10_000, "stopped long before pg_sleep(20) ended");
+    }
+
+    // the closing host's failed pg_cron run is imported at close, with its retry in the same transaction
+    long failedRun = Await.value(Duration.ofSeconds(90), "a failed close-flaky run in pg_cron", () -> {
+      try (Connection c = db.cluster().orElseThrow().connect("postgres")) {
+        return Jdbc.query(c, "SELECT d.runid FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+            + " WHERE j.database = ? AND j.jobname LIKE '%:close-flaky' AND d.status = 'failed'",
+            ps -> ps.setString(1, db.name()), rs -> rs.getLong(1)).stream().findFirst().orElse(-1L);
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException(e);
+      }
+    }, id -> id > 0);
+    closingHost.close();
+    Jdbc jdbc = new Jdbc(db.dataSource());
+    assertEquals("retrying", jdbc.queryOne("SELECT outcome FROM cronclose.job_history WHERE execution_id = ?"
+        + " AND engine = 'pg_cron'", ps -> ps.setString(1, "pg_cron-" + failedRun), rs -> rs.getString(1)).orElse("none"),
+        "attempt 1 imported at close, another follows");
+    // the retry is a row of db-scheduler's table: the closing host may have run it on its way out, else the next start does
+    try (Autopilot restarted = closing.get().build().start()) {
+      Await.until(Duration.ofSeconds(30), "the retry run", () -> {
+        restarted.flushHistory(Duration.ofSeconds(1));
+        return restarted.monitor().jobs(JobQuery.all().task("close-flaky")).stream()
+            .anyMatch(r -> r.executionId().equals("pg_cron-" + failedRun) && r.state() == JobState.SUCCEEDED);
+      });
+      JobRecord retried = restarted.monitor().jobs(JobQuery.all().task("close-flaky")).stream()
+          .filter(r -> r.executionId().equals("pg_cron-" + failedRun) && r.state() == JobState.SUCCEEDED)
+          .findFirst().orElseThrow();
+      assertEquals(2, retried.attempt());
+      assertEquals(Engine.DB_SCHEDULER, retried.engine());
+      restarted.control().pause("close-flaky", "test", null);
     }
   }
 }

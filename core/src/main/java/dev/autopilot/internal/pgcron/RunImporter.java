@@ -86,7 +86,9 @@ final class RunImporter {
     if (runs.isEmpty()) {
       return 0;
     }
-    return rt.jdbc().withConnection(c -> {
+    boolean[] retrySoon = {false};
+    // one transaction: a failed run's history row (attempt 1, retrying) and its retry are written together
+    int written = rt.jdbc().inTransaction(c -> {
       int n = 0;
       // runs cancelled through Control.cancel (PgCronEngine#cancelRun): execution id -> who
       java.util.Map<String, String> cancels = new java.util.HashMap<>();
@@ -156,12 +158,19 @@ final class RunImporter {
             dev.autopilot.spi.RetryPolicy policy = rt.catalog().get(r.task()).task().retryPolicy();
             Instant end = r.end() != null ? r.end() : rt.clock().instant();
             Instant at = end.plus(policy.delayAfter(1, java.util.concurrent.ThreadLocalRandom.current().nextDouble()));
-            rt.retryCronRun(r.task(), r.runId(), at.isBefore(rt.clock().instant()) ? rt.clock().instant() : at);
+            Instant now = rt.clock().instant();
+            if (rt.scheduleCronRetry(c, r.task(), r.runId(), at.isBefore(now) ? now : at)) {
+              retrySoon[0] |= !at.isAfter(now.plusSeconds(1));
+            }
           }
         }
       }
       return n;
     });
+    if (retrySoon[0]) {
+      rt.notifyDue(); // a retry due now: wake the instances instead of waiting for their next poll
+    }
+    return written;
   }
 
   private void saveWatermark(long wm) {
@@ -203,10 +212,13 @@ final class RunImporter {
     return r.message();
   }
 
-  /** Whether a failed pg_cron run of this task is retried on db-scheduler (its retry policy allows a second attempt). */
+  /**
+   * Whether a failed pg_cron run of this task is retried on db-scheduler (its retry policy allows a
+   * second attempt). Also in the last import at close: the retry is a row in db-scheduler's table,
+   * run by any instance with the task, or by this one's next start.
+   */
   private boolean retries(String task) {
-    // the last import at close cannot schedule the retry: the run is recorded failed rather than retrying forever
-    return !rt.isClosing() && rt.catalog().find(task).map(e -> e.task().kind() == dev.autopilot.spi.Task.Kind.SQL
+    return rt.catalog().find(task).map(e -> e.task().kind() == dev.autopilot.spi.Task.Kind.SQL
         && e.task().retryPolicy().shouldRetry(1)).orElse(false);
   }
 
