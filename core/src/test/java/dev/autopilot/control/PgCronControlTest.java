@@ -29,11 +29,26 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * pg_cron fires the jobs (every minute): a failed run is retried on db-scheduler as attempt 2 of
- * the same execution, a task's timeout stops a pg_cron run, and a run in progress is cancelled.
+ * the same execution (also when its only import is the one at close), a task's timeout stops a
+ * pg_cron run, and a run in progress is cancelled.
  */
 @Tag("slow")
 @ExtendWith(PostgresExtension.class)
 class PgCronControlTest {
+
+  /** @return the id of a run of this task's pg_cron job (in pg_cron's database) in that status, or -1 */
+  private static long cronRun(TestDatabase db, String task, String status) {
+    try (Connection c = db.cluster().orElseThrow().connect("postgres")) {
+      return Jdbc.query(c, "SELECT d.runid FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
+          + " WHERE j.database = ? AND j.jobname LIKE ? AND d.status = ?", ps -> {
+            ps.setString(1, db.name());
+            ps.setString(2, "%:" + task);
+            ps.setString(3, status);
+          }, rs -> rs.getLong(1)).stream().findFirst().orElse(-1L);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 
   @Test
   void aFailedPgCronRunIsRetriedAsAttemptTwoATimeoutReachesItAndARunInProgressIsCancelled(TestDatabase db) throws Exception {
@@ -72,15 +87,8 @@ class PgCronControlTest {
             && rows.stream().anyMatch(r -> r.task().equals("cron-slow"));
       });
       // a pg_cron run in progress is cancelled in the database and recorded cancelled
-      long runId = Await.value(Duration.ofSeconds(60), "a cron-long run in progress", () -> {
-        try (Connection c = db.cluster().orElseThrow().connect("postgres")) {
-          return Jdbc.query(c, "SELECT d.runid FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
-              + " WHERE j.database = ? AND j.jobname LIKE '%:cron-long' AND d.status = 'running'",
-              ps -> ps.setString(1, db.name()), rs -> rs.getLong(1)).stream().findFirst().orElse(-1L);
-        } catch (java.sql.SQLException e) {
-          throw new IllegalStateException(e);
-        }
-      }, id -> id > 0);
+      long runId = Await.value(Duration.ofSeconds(60), "a cron-long run in progress",
+          () -> cronRun(db, "cron-long", "running"), id -> id > 0);
       JobRecord inProgress = ap.monitor().jobs(JobQuery.all().task("cron-long").states(JobState.RUNNING)).get(0);
       assertEquals("pg_cron-" + runId, inProgress.executionId(), "the monitor shows the pg_cron run in progress");
       assertEquals(Engine.PG_CRON, inProgress.engine());
@@ -120,15 +128,8 @@ class PgCronControlTest {
     }
 
     // the closing host's failed pg_cron run is imported at close, with its retry in the same transaction
-    long failedRun = Await.value(Duration.ofSeconds(90), "a failed close-flaky run in pg_cron", () -> {
-      try (Connection c = db.cluster().orElseThrow().connect("postgres")) {
-        return Jdbc.query(c, "SELECT d.runid FROM cron.job_run_details d JOIN cron.job j USING (jobid)"
-            + " WHERE j.database = ? AND j.jobname LIKE '%:close-flaky' AND d.status = 'failed'",
-            ps -> ps.setString(1, db.name()), rs -> rs.getLong(1)).stream().findFirst().orElse(-1L);
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    }, id -> id > 0);
+    long failedRun = Await.value(Duration.ofSeconds(90), "a failed close-flaky run in pg_cron",
+        () -> cronRun(db, "close-flaky", "failed"), id -> id > 0);
     closingHost.close();
     Jdbc jdbc = new Jdbc(db.dataSource());
     assertEquals("retrying", jdbc.queryOne("SELECT outcome FROM cronclose.job_history WHERE execution_id = ?"
