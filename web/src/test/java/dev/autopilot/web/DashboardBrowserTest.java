@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -62,8 +64,24 @@ class DashboardBrowserTest {
     }
   }
 
+  /** A wait that looks again when the page re-rendered what it found (the screens refresh every 5 s). */
   static WebDriverWait await(int seconds) {
-    return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    WebDriverWait w = new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    w.ignoring(StaleElementReferenceException.class);
+    return w;
+  }
+
+  /** Clicks what the finder finds, finding it again when a refresh replaced it in between. */
+  static void click(java.util.function.Function<WebDriver, WebElement> finder) {
+    await(20).until(d -> {
+      finder.apply(d).click();
+      return true;
+    });
+  }
+
+  /** @return the text of what the finder finds, found again when a refresh replaced it in between */
+  static String text(java.util.function.Function<WebDriver, WebElement> finder) {
+    return await(20).until(d -> finder.apply(d).getText());
   }
 
   static void open(String screen) {
@@ -80,8 +98,8 @@ class DashboardBrowserTest {
   @Test
   void theTasksScreenShowsTasksOfBothEngines() throws Exception {
     open("tasks");
-    assertEquals("pg_cron", taskRow(Fixture.SQL_TASK).findElement(By.cssSelector(".engine-cell")).getText());
-    assertEquals("db-scheduler", taskRow(Fixture.JAVA_TASK).findElement(By.cssSelector(".engine-cell")).getText());
+    assertEquals("pg_cron", text(d -> taskRow(Fixture.SQL_TASK).findElement(By.cssSelector(".engine-cell"))));
+    assertEquals("db-scheduler", text(d -> taskRow(Fixture.JAVA_TASK).findElement(By.cssSelector(".engine-cell"))));
     assertEquals("0 3 * * *", taskRow(Fixture.SQL_TASK).findElements(By.tagName("td")).get(3).getText());
     Browser.screenshot(browser, "tasks");
   }
@@ -90,7 +108,7 @@ class DashboardBrowserTest {
   void runNowFromTheTasksScreenRunsTheJobToTheEnd() {
     open("tasks");
     long before = succeeded();
-    taskRow(Fixture.JAVA_TASK).findElement(By.cssSelector("button[data-action='run']")).click();
+    click(d -> taskRow(Fixture.JAVA_TASK).findElement(By.cssSelector("button[data-action='run']")));
     await(20).until(d -> d.findElement(By.id("flash")).getText().startsWith("Run now: done"));
     Fixture.await(Duration.ofSeconds(30), "the run to finish", () -> {
       autopilot.flushHistory(Duration.ofSeconds(1));
@@ -107,7 +125,7 @@ class DashboardBrowserTest {
   @Test
   void pausingAPgCronTaskInThePageSetsItsCronJobInactive() throws Exception {
     open("tasks");
-    taskRow(Fixture.SQL_TASK).findElement(By.cssSelector("button[data-action='pause']")).click();
+    click(d -> taskRow(Fixture.SQL_TASK).findElement(By.cssSelector("button[data-action='pause']")));
     await(20).until(d -> d.findElement(By.id("flash")).getText().startsWith("Pause: done"));
     assertEquals(List.of(false), cronJobActive(), "cron.job.active of " + Fixture.SQL_TASK);
     await(20).until(d -> taskRow(Fixture.SQL_TASK).findElement(By.cssSelector(".status-cell")).getText().equals("paused"));
@@ -118,7 +136,7 @@ class DashboardBrowserTest {
     });
     Browser.screenshot(browser, "cron-paused");
     open("tasks");
-    taskRow(Fixture.SQL_TASK).findElement(By.cssSelector("button[data-action='resume']")).click();
+    click(d -> taskRow(Fixture.SQL_TASK).findElement(By.cssSelector("button[data-action='resume']")));
     await(20).until(d -> d.findElement(By.id("flash")).getText().startsWith("Resume: done"));
     assertEquals(List.of(true), cronJobActive());
   }
@@ -179,9 +197,9 @@ class DashboardBrowserTest {
     Browser.screenshot(browser, "overview");
     open("jobs");
     await(20).until(d -> d.findElements(By.cssSelector("#jobs tbody tr")).size() >= 50);
-    assertTrue(browser.findElement(By.id("jobs-count")).getText().contains("finished job"));
+    assertTrue(text(d -> d.findElement(By.id("jobs-count"))).contains("finished job"));
     Browser.screenshot(browser, "jobs");
-    browser.findElement(By.cssSelector("#jobs tr[data-state='failed'] td a")).click();
+    click(d -> d.findElement(By.cssSelector("#jobs tr[data-state='failed'] td a")));
     await(20).until(d -> !d.findElements(By.cssSelector(".timeline li")).isEmpty());
     Browser.screenshot(browser, "job");
     open("cron");
