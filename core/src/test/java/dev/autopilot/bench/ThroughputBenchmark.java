@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * after a warm-up round of each, with the CPU each side spends per job (this JVM and the
  * PostgreSQL server together). Run: ./mvnw -B -pl core -am verify -Dgroups=benchmark
  *   -DexcludedGroups=none -Dtest=ThroughputBenchmark -Dsurefire.failIfNoSpecifiedTests=false
- *   [-Dbench.rounds=5 -Dbench.jobs=5000 -Dbench.strategies=fetch,lock-and-fetch]
+ *   [-Dbench.rounds=5 -Dbench.warmup=2 -Dbench.jobs=5000 -Dbench.strategies=fetch,lock-and-fetch
+ *   -Dbench.instances=1 -Dbench.only=raw|autopilot]
  */
 @Tag("benchmark")
 @ExtendWith(PostgresExtension.class)
@@ -40,6 +41,8 @@ class ThroughputBenchmark {
   static final int ROUNDS = Integer.getInteger("bench.rounds", 5);
   static final int WARMUP = Integer.getInteger("bench.warmup", 2);
   /** {@code bench.strategies}: the polling strategies measured, both by default */
+  /** {@code bench.instances}: schedulers (each with its own pool and THREADS threads) working one table together */
+  static final int INSTANCES = Integer.getInteger("bench.instances", 1);
   /** {@code bench.only}: {@code raw} or {@code autopilot} runs one side alone (for a profiler) */
   static final String ONLY = System.getProperty("bench.only", "");
   static final List<String> STRATEGIES = List.of(System.getProperty("bench.strategies", "fetch,lock-and-fetch").split(","));
@@ -107,6 +110,10 @@ class ThroughputBenchmark {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE SCHEMA raw; CREATE TABLE raw.scheduled_tasks (LIKE autopilot.scheduled_tasks INCLUDING ALL)");
     }
+    List<DataSource> pools = new ArrayList<>(List.of(ds));
+    for (int i = 1; i < INSTANCES; i++) {
+      pools.add(db.newDataSource(THREADS + 6));
+    }
     AtomicInteger rawCount = new AtomicInteger();
     OneTimeTask<Void> rawNoop = Tasks.oneTime("noop").execute((inst, ctx) -> rawCount.incrementAndGet());
     Map<String, double[]> ratios = new java.util.LinkedHashMap<>();
@@ -117,7 +124,6 @@ class ThroughputBenchmark {
       List<Double> apCpu = new ArrayList<>();
       List<Double> rawDb = new ArrayList<>();
       List<Double> apDb = new ArrayList<>();
-      Autopilot.Builder sb = b.property("autopilot.polling-strategy", strategy);
       // the first WARMUP rounds warm both sides up (JIT) and are not counted
       for (int r = 0; r < WARMUP + ROUNDS; r++) {
         // alternate which side goes first so warm-up and noise do not favour one
@@ -129,20 +135,24 @@ class ThroughputBenchmark {
           if (rawSide) {
             rawCount.set(0);
             enqueue(ds, "raw.scheduled_tasks", "noop", JOBS);
-            com.github.kagkarlsson.scheduler.SchedulerBuilder rb = Scheduler.create(ds, rawNoop)
-                .tableName("raw.scheduled_tasks").threads(THREADS).pollingInterval(POLL).enablePriority()
-                .enableImmediateExecution();
-            if (strategy.equals("lock-and-fetch")) {
-              rb.pollUsingLockAndFetch(0.5, 1.0); // what autopilot.polling-strategy=lock-and-fetch sets
+            List<Scheduler> schedulers = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) {
+              com.github.kagkarlsson.scheduler.SchedulerBuilder rb = Scheduler.create(pools.get(i), rawNoop)
+                  .tableName("raw.scheduled_tasks").threads(THREADS).pollingInterval(POLL).enablePriority()
+                  .enableImmediateExecution().schedulerName(new com.github.kagkarlsson.scheduler.SchedulerName.Fixed("raw-" + i));
+              if (strategy.equals("lock-and-fetch")) {
+                rb.pollUsingLockAndFetch(0.5, 1.0); // what autopilot.polling-strategy=lock-and-fetch sets
+              }
+              Scheduler s = rb.build();
+              s.start();
+              schedulers.add(s);
             }
-            Scheduler s = rb.build();
-            s.start();
             long t0 = System.nanoTime();
             long[] cpu = CpuMeter.now();
             await(rawCount, JOBS);
             double secs = (System.nanoTime() - t0) / 1e9;
             CpuMeter.Span used = CpuMeter.since(cpu);
-            s.stop();
+            schedulers.forEach(Scheduler::stop);
             if (r >= WARMUP) {
               raw.add(JOBS / secs);
               rawCpu.add(used.microsPerJob(JOBS));
@@ -151,12 +161,19 @@ class ThroughputBenchmark {
           } else {
             apCount.set(0);
             enqueue(ds, "autopilot.scheduled_tasks", "noop", JOBS);
-            Autopilot built = sb.build();
-            try (Autopilot a = built.start()) {
+            List<Autopilot> instances = new ArrayList<>();
+            try {
+              for (int i = 0; i < INSTANCES; i++) {
+                instances.add(Autopilot.builder(pools.get(i)).environment(Map.of()).builtInTasks(false)
+                    .discoverProviders(false).threads(THREADS).pollingInterval(POLL).task(noop)
+                    .instanceName("ap-" + i).property("autopilot.polling-strategy", strategy).build().start());
+              }
               long t1 = System.nanoTime();
               long[] cpu = CpuMeter.now();
               await(apCount, JOBS);
-              a.flushHistory(Duration.ofMinutes(1));
+              for (Autopilot a : instances) {
+                a.flushHistory(Duration.ofMinutes(1));
+              }
               double s2 = (System.nanoTime() - t1) / 1e9;
               CpuMeter.Span used = CpuMeter.since(cpu);
               if (r >= WARMUP) {
@@ -164,6 +181,13 @@ class ThroughputBenchmark {
                 apCpu.add(used.microsPerJob(JOBS));
                 apDb.add(used.postgresNanos() / 1000.0 / JOBS);
               }
+            } finally {
+              instances.forEach(Autopilot::close);
+            }
+            long rows = jdbc.queryOne("SELECT count(*) FROM autopilot.job_history", ps -> {}, rs -> rs.getLong(1))
+                .orElseThrow();
+            if (rows != JOBS || apCount.get() != JOBS) {
+              throw new AssertionError(apCount.get() + " runs and " + rows + " history rows for " + JOBS + " jobs");
             }
           }
         }
@@ -190,10 +214,11 @@ class ThroughputBenchmark {
           + " autopilot lock-and-fetch vs raw fetch: %.1f%%%n", 100 * ratios.get("fetch")[0] / ratios.get("fetch")[1],
           100 * ratios.get("lock-and-fetch")[0] / ratios.get("fetch")[1]);
     }
-    long history = jdbc.queryOne("SELECT count(*) FROM autopilot.job_history", ps -> {}, rs -> rs.getLong(1)).orElseThrow();
     Collections.sort(startMs);
-    System.out.printf("BENCH start() to ready on migrated db: median %d ms (all %s); history rows %d%n",
-        startMs.get(startMs.size() / 2), startMs, history);
+    System.out.printf("BENCH start() to ready on migrated db: median %d ms (all %s)%n", startMs.get(startMs.size() / 2),
+        startMs);
+    System.out.printf("BENCH %d instance(s) of %d threads, polling every %d ms, %d jobs a round, %d rounds after %d"
+        + " warm-up round(s)%n", INSTANCES, THREADS, POLL.toMillis(), JOBS, ROUNDS, WARMUP);
   }
 
   private static double median(List<Double> v) {

@@ -71,6 +71,22 @@ class DashboardBrowserTest {
     return w;
   }
 
+  /**
+   * Waits for at least n elements; on a timeout the failure says what the page showed instead
+   * (its flash message and the start of the screen's text).
+   */
+  static void awaitAtLeast(String css, int n) {
+    try {
+      await(30).until(d -> d.findElements(By.cssSelector(css)).size() >= n);
+    } catch (org.openqa.selenium.TimeoutException e) {
+      String flash = browser.findElements(By.id("flash")).stream().map(WebElement::getText).findFirst().orElse("");
+      String view = browser.findElements(By.id("view")).stream().map(WebElement::getText).findFirst().orElse("");
+      throw new AssertionError("waited 30 s for " + n + " of " + css + " at " + browser.getCurrentUrl() + ": found "
+          + browser.findElements(By.cssSelector(css)).size() + "; flash '" + flash + "'; screen: "
+          + view.substring(0, Math.min(600, view.length())), e);
+    }
+  }
+
   /** Clicks what the finder finds, finding it again when a refresh replaced it in between. */
   static void click(java.util.function.Function<WebDriver, WebElement> finder) {
     await(20).until(d -> {
@@ -196,7 +212,7 @@ class DashboardBrowserTest {
     assertEquals(2, browser.findElements(By.cssSelector(".counts tr[data-engine]")).size());
     Browser.screenshot(browser, "overview");
     open("jobs");
-    await(20).until(d -> d.findElements(By.cssSelector("#jobs tbody tr")).size() >= 50);
+    awaitAtLeast("#jobs tbody tr", 50);
     assertTrue(text(d -> d.findElement(By.id("jobs-count"))).contains("finished job"));
     Browser.screenshot(browser, "jobs");
     click(d -> d.findElement(By.cssSelector("#jobs tr[data-state='failed'] td a")));
