@@ -27,8 +27,11 @@ final class CancelCommand extends BaseCommand {
       try {
         done = ap.control().cancel(execution, by);
       } catch (IllegalArgumentException | AutopilotException e) {
+        CliAudit.record(ap, ctx, by, "cancel", execution, "refused", AutopilotCli.firstLine(e.getMessage()));
         throw new UsageException(AutopilotCli.firstLine(e.getMessage()));
       }
+      CliAudit.record(ap, ctx, by, "cancel", execution, done ? "done" : "refused",
+          done ? null : "nothing scheduled or running has this id");
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("executionId", execution);

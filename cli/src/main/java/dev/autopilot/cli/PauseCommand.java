@@ -29,8 +29,10 @@ final class PauseCommand extends BaseCommand {
       try {
         ap.control().pause(task, by, reason);
       } catch (UnknownTaskException e) {
+        CliAudit.record(ap, ctx, by, "pause", task, "refused", "unknown task");
         throw new UsageException("unknown task '" + task + "' (autopilot status lists every task)");
       }
+      CliAudit.record(ap, ctx, by, "pause", task, "done", reason);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task);

@@ -27,8 +27,10 @@ final class ResumeCommand extends BaseCommand {
         was = ap.control().pauses().stream().anyMatch(p -> p.task().equals(task));
         ap.control().resume(task, by);
       } catch (UnknownTaskException e) {
+        CliAudit.record(ap, ctx, by, "resume", task, "refused", "unknown task");
         throw new UsageException("unknown task '" + task + "' (autopilot status lists every task)");
       }
+      CliAudit.record(ap, ctx, by, "resume", task, "done", was ? null : "was not paused");
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", task);

@@ -28,10 +28,13 @@ final class RetryCommand extends BaseCommand {
       try {
         id = ap.control().retry(execution, by);
       } catch (UnknownTaskException e) {
+        CliAudit.record(ap, ctx, by, "retry", execution, "refused", "no running host has its task");
         throw new UsageException("no running host has the task of execution '" + execution + "'");
       } catch (IllegalArgumentException | AutopilotException e) {
+        CliAudit.record(ap, ctx, by, "retry", execution, "refused", AutopilotCli.firstLine(e.getMessage()));
         throw new UsageException(AutopilotCli.firstLine(e.getMessage()));
       }
+      CliAudit.record(ap, ctx, by, "retry", execution, "done", id);
       if (json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("retryOf", execution);

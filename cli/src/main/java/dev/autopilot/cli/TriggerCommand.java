@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -37,6 +38,9 @@ final class TriggerCommand extends BaseCommand {
     boolean noWait;
   }
 
+  @Mixin
+  Operator operator;
+
   @Override
   int execute() {
     Duration wait = Duration.ofSeconds(60);
@@ -57,15 +61,19 @@ final class TriggerCommand extends BaseCommand {
       }
       given.put(a.substring(0, eq).trim(), a.substring(eq + 1));
     }
+    String by = operator.name(ctx.env);
     try (Autopilot ap = attach()) {
       String id;
       try {
         id = given.isEmpty() ? ap.trigger(task) : ap.trigger(task, given);
       } catch (UnknownTaskException e) {
+        CliAudit.record(ap, ctx, by, "run", task, "refused", "no running host has this task");
         throw new UsageException("no running host has a task '" + task + "' (autopilot status lists every task)");
       } catch (AutopilotException | IllegalArgumentException e) {
+        CliAudit.record(ap, ctx, by, "run", task, "refused", AutopilotCli.firstLine(e.getMessage()));
         throw new UsageException(AutopilotCli.firstLine(e.getMessage()));
       }
+      CliAudit.record(ap, ctx, by, "run", task, "done", id);
       if (wait.isZero()) {
         if (json) {
           printJson(Map.of("task", task, "executionId", id, "state", "scheduled", "args", given));

@@ -271,6 +271,27 @@ class AutopilotCliTest {
         cancelled |= "recurring".equals(j.get("executionId").asText());
       }
       assertTrue(cancelled, "the skipped slot is recorded cancelled");
+
+      // every action the CLI took (or was refused) is in action_audit, as the dashboard's are
+      List<String> audit = new java.util.ArrayList<>();
+      try (Connection conn = db.connect(); Statement st = conn.createStatement();
+           ResultSet rs = st.executeQuery("SELECT action, target, outcome, actor, detail FROM autopilot.action_audit"
+               + " WHERE source = 'cli' AND role = 'operator' ORDER BY id")) {
+        while (rs.next()) {
+          audit.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3)
+              + ("run".equals(rs.getString(1)) ? "" : " by " + rs.getString(4))
+              + ("retry".equals(rs.getString(1)) && "done".equals(rs.getString(3)) ? " -> " + rs.getString(5) : ""));
+        }
+      }
+      assertEquals(List.of(
+          "pause " + ExampleApp.HEARTBEAT + " done by ops",
+          "resume " + ExampleApp.HEARTBEAT + " done by ops",
+          "cancel recurring refused by ops",
+          "cancel " + ExampleApp.HEARTBEAT + ":recurring done by ops",
+          "cancel manual-nothing-like-this refused by ops",
+          "run " + ExampleApp.SOURCE_CENSUS + " done",
+          "retry " + failedId + " done by ops -> " + rerun,
+          "retry " + id + " refused by ops"), audit);
     }
   }
 
