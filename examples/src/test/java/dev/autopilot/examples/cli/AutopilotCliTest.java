@@ -204,6 +204,12 @@ class AutopilotCliTest {
   @Test
   void pauseResumeCancelRetryAndTriggerWithArgumentsWorkThroughTheCli(TestDatabase db) throws Exception {
     try (Autopilot host = host(db, Set.of(), false)) {
+      long auditBefore; // other tests of this class share the database and its audit
+      try (Connection conn = db.connect(); Statement st = conn.createStatement();
+           ResultSet rs = st.executeQuery("SELECT coalesce(max(id), 0) FROM autopilot.action_audit")) {
+        rs.next();
+        auditBefore = rs.getLong(1);
+      }
       Result p = cli(db, "pause", ExampleApp.HEARTBEAT, "--by", "ops", "--reason", "noisy logs", "--json");
       assertEquals(0, p.code(), p.err());
       assertTrue(p.json().get("paused").asBoolean());
@@ -276,7 +282,7 @@ class AutopilotCliTest {
       List<String> audit = new java.util.ArrayList<>();
       try (Connection conn = db.connect(); Statement st = conn.createStatement();
            ResultSet rs = st.executeQuery("SELECT action, target, outcome, actor, detail FROM autopilot.action_audit"
-               + " WHERE source = 'cli' AND role = 'operator' ORDER BY id")) {
+               + " WHERE source = 'cli' AND role = 'operator' AND id > " + auditBefore + " ORDER BY id")) {
         while (rs.next()) {
           audit.add(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3)
               + ("run".equals(rs.getString(1)) ? "" : " by " + rs.getString(4))
