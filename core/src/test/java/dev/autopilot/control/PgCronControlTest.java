@@ -36,6 +36,20 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(PostgresExtension.class)
 class PgCronControlTest {
 
+  /**
+   * A SQL task on pg_cron every minute whose first call fails (a sequence is not rolled back) and
+   * whose later calls succeed, each success a row in {@code public.<name>_done}; retried after 1 s.
+   */
+  private static Task flaky(TestDatabase db, String task, String name) throws java.sql.SQLException {
+    try (Connection c = db.connect(); Statement s = c.createStatement()) {
+      s.execute("CREATE SEQUENCE public." + name + "_seq");
+      s.execute("CREATE TABLE public." + name + "_done(at timestamptz DEFAULT clock_timestamp())");
+    }
+    return Task.sql(task, "INSERT INTO public." + name + "_done SELECT clock_timestamp()"
+        + " WHERE 1 / (nextval('public." + name + "_seq')::int - 1) IS NOT NULL").cron("* * * * *")
+        .retry(RetryPolicy.exponential(3, Duration.ofSeconds(1))).build();
+  }
+
   /** @return the id of a run of this task's pg_cron job (in pg_cron's database) in that status, or -1 */
   private static long cronRun(TestDatabase db, String task, String status) {
     try (Connection c = db.cluster().orElseThrow().connect("postgres")) {
@@ -53,25 +67,12 @@ class PgCronControlTest {
   @Test
   void aFailedPgCronRunIsRetriedAsAttemptTwoATimeoutReachesItAndARunInProgressIsCancelled(TestDatabase db) throws Exception {
     assumeTrue(db.pgCronAvailable(), "pg_cron not installed");
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      s.execute("CREATE SEQUENCE public.flaky_seq");
-      s.execute("CREATE TABLE public.flaky_done(at timestamptz DEFAULT clock_timestamp())");
-    }
-    // the first call fails (a sequence is not rolled back), the second succeeds
-    Task flaky = Task.sql("cron-flaky", "INSERT INTO public.flaky_done SELECT clock_timestamp()"
-        + " WHERE 1 / (nextval('public.flaky_seq')::int - 1) IS NOT NULL").cron("* * * * *")
-        .retry(RetryPolicy.exponential(3, Duration.ofSeconds(1))).build();
+    Task flaky = flaky(db, "cron-flaky", "flaky");
     Task slow = Task.sql("cron-slow", "SELECT pg_sleep(20)").cron("* * * * *").timeout(Duration.ofMillis(300))
         .retry(RetryPolicy.none()).build();
     Task longRun = Task.sql("cron-long", "SELECT pg_sleep(90)").cron("* * * * *").retry(RetryPolicy.none()).build();
     // a second host whose only import is the one at close: the failed run's retry must survive its stop
-    try (Connection c = db.connect(); Statement s = c.createStatement()) {
-      s.execute("CREATE SEQUENCE public.closing_seq");
-      s.execute("CREATE TABLE public.closing_done(at timestamptz DEFAULT clock_timestamp())");
-    }
-    Task closingFlaky = Task.sql("close-flaky", "INSERT INTO public.closing_done SELECT clock_timestamp()"
-        + " WHERE 1 / (nextval('public.closing_seq')::int - 1) IS NOT NULL").cron("* * * * *")
-        .retry(RetryPolicy.exponential(3, Duration.ofSeconds(1))).build();
+    Task closingFlaky = flaky(db, "close-flaky", "closing");
     java.util.function.Supplier<Autopilot.Builder> closing = () -> Autopilot.builder(db.newDataSource(6))
         .schema("cronclose").environment(Map.of()).discoverProviders(false).builtInTasks(false)
         .pollingInterval(Duration.ofMillis(200)).property("autopilot.pg-cron.import-interval", "1h").task(closingFlaky);
