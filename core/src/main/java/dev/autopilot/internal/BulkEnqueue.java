@@ -21,6 +21,10 @@ final class BulkEnqueue {
   /** db-scheduler's default priority ({@code Priority.MEDIUM}). */
   private static final int PRIORITY = com.github.kagkarlsson.scheduler.task.Priority.MEDIUM;
 
+  /** The columns db-scheduler writes for a new execution (with priorities on). */
+  private static final String COLUMNS = ".scheduled_tasks (task_name, task_instance, task_data, execution_time, picked,"
+      + " version, priority)";
+
   private BulkEnqueue() {}
 
   /**
@@ -31,8 +35,7 @@ final class BulkEnqueue {
    */
   static boolean insertIfAbsent(Connection c, String schema, String task, String id, byte[] data, Instant at)
       throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Jdbc.quoteIdent(schema) + ".scheduled_tasks"
-        + " (task_name, task_instance, task_data, execution_time, picked, version, priority)"
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + Jdbc.quoteIdent(schema) + COLUMNS
         + " VALUES (?, ?, ?, ?, false, 1, ?) ON CONFLICT (task_name, task_instance) DO NOTHING")) {
       ps.setString(1, task);
       ps.setString(2, id);
@@ -50,9 +53,8 @@ final class BulkEnqueue {
    */
   static void insert(DataSource dataSource, String schema, String task, List<String> ids, List<byte[]> data,
       Instant at) throws SQLException {
-    String sql = "INSERT INTO " + Jdbc.quoteIdent(schema) + ".scheduled_tasks (task_name, task_instance, task_data,"
-        + " execution_time, picked, version, priority) SELECT ?, i, d, ?, false, 1, ? FROM unnest(?::text[], ?::bytea[])"
-        + " AS x(i, d)";
+    String sql = "INSERT INTO " + Jdbc.quoteIdent(schema) + COLUMNS
+        + " SELECT ?, i, d, ?, false, 1, ? FROM unnest(?::text[], ?::bytea[]) AS x(i, d)";
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
